@@ -1,0 +1,322 @@
+//! `maillage`: the command line of Maillage, for headquarters' scripts, tests and benchmarks.
+//! It parses arguments and calls `maillage_core::api`; nothing else lives here.
+//!
+//! ```text
+//! maillage --db /tmp/m.sqlite3 init --facilitator "Camille"
+//! maillage --db /tmp/m.sqlite3 demo --territory "Cité éducative de Valmont"
+//! maillage --db /tmp/m.sqlite3 search eleves --json
+//! ```
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use maillage_core::api::{self, Api, ApiError, DemoRequest, SearchRequest};
+use maillage_core::domain::{kinds, Kind, RecordId};
+
+#[derive(Parser)]
+#[command(name = "maillage", version, about = "Maillage — le carnet de terrain des dynamiques de coopération")]
+struct Cli {
+    /// The store file (default: the desktop application's store; MAILLAGE_DB overrides).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the store and this device's identity (idempotent).
+    Init {
+        #[arg(long)]
+        facilitator: String,
+    },
+    /// Add a realistic demo territory (deterministic for a seed).
+    Demo {
+        #[arg(long)]
+        territory: String,
+        #[arg(long, default_value_t = 12)]
+        interviews: u32,
+        #[arg(long, default_value_t = 4)]
+        workshops: u32,
+        #[arg(long, default_value_t = 8)]
+        actions: u32,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Live records per kind.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Full-text search (accents and case do not matter).
+    Search {
+        query: String,
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<Kind>,
+        #[arg(long, value_parser = parse_id)]
+        territory: Option<RecordId>,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create, read, list and delete records.
+    Record {
+        #[command(subcommand)]
+        action: RecordCommand,
+    },
+    /// Every live record as canonical JSON lines (byte-stable).
+    Dump {
+        #[arg(long, required = true)]
+        canonical: bool,
+    },
+    /// Integrity and foreign-key checks; exit 0 when sound.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+    /// A consistent copy of the store, safe while the application runs.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Replace the store with a backup; the current store is kept aside.
+    Restore { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum RecordCommand {
+    /// Create a record (or replace record --id); prints its id once committed. `--json -` reads stdin.
+    Put {
+        #[arg(value_parser = parse_kind)]
+        kind: Kind,
+        #[arg(long = "json", value_name = "JSON")]
+        data: String,
+        #[arg(long, value_parser = parse_id)]
+        id: Option<RecordId>,
+    },
+    Get {
+        #[arg(value_parser = parse_kind)]
+        kind: Kind,
+        #[arg(value_parser = parse_id)]
+        id: RecordId,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(value_parser = parse_kind)]
+        kind: Kind,
+        #[arg(long, value_parser = parse_id)]
+        territory: Option<RecordId>,
+        #[arg(long)]
+        json: bool,
+    },
+    Delete {
+        #[arg(value_parser = parse_kind)]
+        kind: Kind,
+        #[arg(value_parser = parse_id)]
+        id: RecordId,
+    },
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    s.parse::<Kind>().map_err(|e| e.to_string())
+}
+
+fn parse_id(s: &str) -> Result<RecordId, String> {
+    RecordId::parse(s).map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut stdout = PipeSafe(std::io::stdout().lock());
+    match run(cli, &mut stdout) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = stdout.flush();
+            eprintln!("maillage: {}", e.message);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Standard output that ends the program quietly when the reader goes away (`maillage dump | head`).
+struct PipeSafe<W: Write>(W);
+
+impl<W: Write> Write for PipeSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf).inspect_err(exit_on_broken_pipe)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush().inspect_err(exit_on_broken_pipe)
+    }
+}
+
+fn exit_on_broken_pipe(e: &std::io::Error) {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+}
+
+fn out_err(e: std::io::Error) -> ApiError {
+    ApiError { code: api::ErrorCode::Io, message: format!("impossible d'écrire la sortie : {e}"), field: None }
+}
+
+fn json_line(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), ApiError> {
+    let text = serde_json::to_string(value).map_err(|e| ApiError {
+        code: api::ErrorCode::Internal,
+        message: e.to_string(),
+        field: None,
+    })?;
+    writeln!(out, "{text}").map_err(out_err)
+}
+
+fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
+    let path = cli.db.unwrap_or_else(api::default_store_path);
+    let api = Api::open(&path)?;
+    match cli.command {
+        Command::Init { facilitator } => {
+            let status = api.init(&facilitator)?;
+            writeln!(
+                out,
+                "Magasin prêt : {}\nAppareil : {}\nAnimateur·rice : {}",
+                status.store_path,
+                status.device_id.unwrap_or_default(),
+                status.facilitator.unwrap_or_default()
+            )
+            .map_err(out_err)?;
+        }
+        Command::Demo { territory, interviews, workshops, actions, seed, json } => {
+            let report = api.demo(&DemoRequest { territory, interviews, workshops, actions, seed })?;
+            if json {
+                json_line(out, &report)?;
+            } else {
+                writeln!(
+                    out,
+                    "Territoire de démonstration {} : {} enregistrements",
+                    report.territory_id, report.records
+                )
+                .map_err(out_err)?;
+            }
+        }
+        Command::Stats { json } => {
+            let counts = api.stats(None)?;
+            if json {
+                let map: serde_json::Map<String, serde_json::Value> =
+                    counts.iter().map(|(k, n)| (k.as_str().to_string(), (*n).into())).collect();
+                json_line(out, &map)?;
+            } else {
+                for (kind, n) in counts {
+                    writeln!(out, "{:<18} {n}", kind.as_str()).map_err(out_err)?;
+                }
+            }
+        }
+        Command::Search { query, kind, territory, limit, json } => {
+            let hits = api.search(&SearchRequest { query, kind, territory_id: territory, limit: Some(limit) })?;
+            if json {
+                json_line(out, &hits)?;
+            } else {
+                for hit in hits {
+                    let snippet: String = hit
+                        .snippet
+                        .iter()
+                        .map(|p| if p.hit { format!("[{}]", p.text) } else { p.text.clone() })
+                        .collect();
+                    writeln!(out, "{}\t{}\t{}\n    {}", hit.kind, hit.id, hit.title, snippet.replace('\n', " "))
+                        .map_err(out_err)?;
+                }
+            }
+        }
+        Command::Record { action } => return record(&api, action, out),
+        Command::Dump { canonical: _ } => {
+            api.dump_canonical(out)?;
+        }
+        Command::Check { json } => {
+            let report = api.check()?;
+            if json {
+                json_line(out, &report)?;
+            } else {
+                for p in &report.problems {
+                    writeln!(out, "problème : {p}").map_err(out_err)?;
+                }
+                for w in &report.warnings {
+                    writeln!(out, "remarque : {w}").map_err(out_err)?;
+                }
+                writeln!(
+                    out,
+                    "{} enregistrements vérifiés : {}",
+                    report.records,
+                    if report.ok { "ok" } else { "problèmes trouvés" }
+                )
+                .map_err(out_err)?;
+            }
+            if !report.ok {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Backup { out: file } => {
+            let report = api.backup(&file)?;
+            writeln!(out, "Sauvegarde écrite : {} ({} octets)", report.path, report.bytes).map_err(out_err)?;
+        }
+        Command::Restore { file } => {
+            let report = api.restore(&file)?;
+            writeln!(
+                out,
+                "Magasin restauré depuis {}\nL'ancien magasin est conservé : {}",
+                report.restored_from, report.previous_store_kept_at
+            )
+            .map_err(out_err)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn record(api: &Api, action: RecordCommand, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
+    match action {
+        RecordCommand::Put { kind, data, id } => {
+            let text = if data == "-" {
+                let mut buf = String::new();
+                std::io::stdin().read_to_string(&mut buf).map_err(out_err)?;
+                buf
+            } else {
+                data
+            };
+            let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| ApiError {
+                code: api::ErrorCode::Invalid,
+                message: format!("JSON illisible : {e}"),
+                field: None,
+            })?;
+            let record = api.put(kind, id, value)?;
+            // Printed only now: the write is committed.
+            writeln!(out, "{}", record.id).map_err(out_err)?;
+        }
+        RecordCommand::Get { kind, id, json } => {
+            let record = api.get(kind, id)?;
+            if json {
+                json_line(out, &record)?;
+            } else {
+                let pretty = serde_json::to_string_pretty(&record).unwrap_or_default();
+                writeln!(out, "{pretty}").map_err(out_err)?;
+            }
+        }
+        RecordCommand::List { kind, territory, json } => {
+            let records = api.list(kind, territory)?;
+            if json {
+                json_line(out, &records)?;
+            } else {
+                for r in records {
+                    writeln!(out, "{}\t{}", r.id, kinds::title_of(&r)).map_err(out_err)?;
+                }
+            }
+        }
+        RecordCommand::Delete { kind, id } => {
+            api.delete(kind, id)?;
+            writeln!(out, "{id} supprimé").map_err(out_err)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

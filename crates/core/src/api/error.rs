@@ -1,0 +1,72 @@
+//! The one error every front end sees: a stable code to branch on, and a French message a
+//! facilitator can act on. Messages never carry personal data (no names, no record text).
+
+use serde::Serialize;
+
+use crate::error::Error;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The data of a record breaks a rule (empty title, impossible date, out-of-range value…).
+    Invalid,
+    /// No such record (or it was deleted).
+    NotFound,
+    UnknownKind,
+    InvalidId,
+    /// `init` has not run on this store.
+    NotInitialised,
+    /// The store or file comes from a newer Maillage.
+    NewerSchema,
+    /// The file is not a Maillage store or is damaged.
+    NotAStore,
+    DiskFull,
+    /// A file could not be read or written.
+    Io,
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The field at fault, when one is.
+    pub field: Option<String>,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        let code = match &e {
+            Error::Invalid(_)
+            | Error::Json(_)
+            | Error::DanglingReference { .. }
+            | Error::UnknownTerritory(_)
+            | Error::WrongKind { .. } => ErrorCode::Invalid,
+            Error::InvalidVersion(_) => ErrorCode::Invalid,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::UnknownKind(_) => ErrorCode::UnknownKind,
+            Error::InvalidId(_) => ErrorCode::InvalidId,
+            Error::NotInitialised => ErrorCode::NotInitialised,
+            Error::NewerSchema { .. } => ErrorCode::NewerSchema,
+            Error::NotAStore(_) => ErrorCode::NotAStore,
+            Error::DiskFull => ErrorCode::DiskFull,
+            Error::Io { .. } => ErrorCode::Io,
+            Error::Sqlite(_) => ErrorCode::Internal,
+        };
+        let field = match &e {
+            Error::Invalid(i) if !i.field.is_empty() => Some(i.field.clone()),
+            Error::DanglingReference { field, .. } => Some(field.clone()),
+            Error::UnknownTerritory(_) => Some("territory_id".into()),
+            _ => None,
+        };
+        ApiError { code, message: e.to_string(), field }
+    }
+}

@@ -1,0 +1,457 @@
+//! The functions every front end calls: the desktop application, the command line and the tests.
+//! Requests and responses are plain serialisable types; errors are [`ApiError`].
+
+mod error;
+pub mod types;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+pub use error::{ApiError, ErrorCode};
+pub use types::*;
+
+use crate::domain::kinds::{self, Validated};
+use crate::domain::{vocabulary, DeviceId, Kind, Record, RecordId, Version};
+use crate::error::Error;
+use crate::store::device::{self, DeviceRow};
+use crate::store::records::{self, RecordRow};
+use crate::store::{backup, search, Store};
+use crate::sync::clock::{wall_ms, Clock};
+
+pub type ApiResult<T> = std::result::Result<T, ApiError>;
+
+/// Where the desktop application keeps its store: `$MAILLAGE_DB` when set, otherwise
+/// `$XDG_DATA_HOME/fr.maillage.desktop/maillage.sqlite3` (`~/.local/share/…` by default).
+pub fn default_store_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("MAILLAGE_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    data.join("fr.maillage.desktop").join("maillage.sqlite3")
+}
+
+/// An open store and what can be done with it.
+pub struct Api {
+    store: Store,
+}
+
+impl Api {
+    /// Opens (creating if needed) the store at `path`.
+    pub fn open(path: &Path) -> ApiResult<Api> {
+        Ok(Api { store: Store::open(path)? })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_path(&self) -> &Path {
+        self.store.path()
+    }
+
+    // ------------------------------------------------------------ identity
+
+    /// Creates this device's identity and installs the shipped guide and codebook. Running it
+    /// again keeps the identity (and only updates the facilitator's name when one is given).
+    pub fn init(&self, facilitator: &str) -> ApiResult<Status> {
+        let facilitator = facilitator.trim();
+        if facilitator.is_empty() {
+            return Err(Error::Invalid(kinds_invalid("facilitator", "indiquez votre nom (animateur·rice)")).into());
+        }
+        if facilitator.chars().count() > 120 {
+            return Err(Error::Invalid(kinds_invalid("facilitator", "le nom dépasse 120 caractères")).into());
+        }
+        self.store.write(|tx| {
+            match device::load(tx)? {
+                Some(_) => device::set_facilitator(tx, facilitator)?,
+                None => {
+                    let signing = ed25519_dalek::SigningKey::generate(&mut rand_core::OsRng);
+                    let row = DeviceRow {
+                        device_id: DeviceId(uuid::Uuid::now_v7()),
+                        facilitator: facilitator.to_string(),
+                        signing_key: signing.to_bytes(),
+                        created_at: now_rfc3339(),
+                        clock: Clock::default(),
+                    };
+                    device::insert(tx, &row)?;
+                }
+            }
+            crate::defaults::install(tx)?;
+            Ok(())
+        })?;
+        self.status()
+    }
+
+    /// What the front ends show before anything else: is there an identity, whose, where.
+    pub fn status(&self) -> ApiResult<Status> {
+        let row = self.store.read(device::load)?;
+        Ok(Status {
+            initialised: row.is_some(),
+            facilitator: row.as_ref().map(|r| r.facilitator.clone()),
+            device_id: row.as_ref().map(|r| r.device_id.to_string()),
+            store_path: self.store.path().display().to_string(),
+            schema_version: crate::store::schema::SCHEMA_VERSION as u32,
+        })
+    }
+
+    // ------------------------------------------------------------ records
+
+    /// Creates a record, or replaces the data of record `id` (created with that id when absent).
+    pub fn put(&self, kind: Kind, id: Option<RecordId>, data: Value) -> ApiResult<Record> {
+        let validated = kinds::validate(kind, data).map_err(Error::Invalid)?;
+        Ok(self.store.write(|tx| {
+            let device = device::require(tx)?;
+            let mut clock = device.clock;
+            let record = write_record(tx, &device, &mut clock, kind, id, validated)?;
+            device::save_clock(tx, &clock)?;
+            Ok(record)
+        })?)
+    }
+
+    /// Creates or replaces many records in one transaction: all are written or none.
+    pub fn put_many(&self, items: Vec<PutItem>) -> ApiResult<Vec<RecordId>> {
+        let mut checked = Vec::with_capacity(items.len());
+        for (index, item) in items.into_iter().enumerate() {
+            let validated = kinds::validate(item.kind, item.data).map_err(|mut e| {
+                e.message = format!("élément {} : {}", index + 1, e.message);
+                Error::Invalid(e)
+            })?;
+            checked.push((item.kind, item.id, validated));
+        }
+        Ok(self.store.write(|tx| {
+            let device = device::require(tx)?;
+            let mut clock = device.clock;
+            let mut ids = Vec::with_capacity(checked.len());
+            for (kind, id, validated) in checked {
+                ids.push(write_record(tx, &device, &mut clock, kind, id, validated)?.id);
+            }
+            device::save_clock(tx, &clock)?;
+            Ok(ids)
+        })?)
+    }
+
+    /// A live record of `kind`.
+    pub fn get(&self, kind: Kind, id: RecordId) -> ApiResult<Record> {
+        Ok(self.store.read(|conn| live_of_kind(conn, kind, id))?)
+    }
+
+    pub fn list(&self, kind: Kind, territory: Option<RecordId>) -> ApiResult<Vec<Record>> {
+        Ok(self.store.read(|conn| records::list(conn, kind, territory))?)
+    }
+
+    /// Deletes a record: it becomes a tombstone (data cleared) that travels in bundles.
+    pub fn delete(&self, kind: Kind, id: RecordId) -> ApiResult<()> {
+        Ok(self.store.write(|tx| {
+            let device = device::require(tx)?;
+            let existing = live_of_kind(tx, kind, id)?;
+            let mut clock = device.clock;
+            let version = next_version(&mut clock, &device, Some(&existing.version));
+            let tombstone = Record {
+                version,
+                updated_at: now_rfc3339(),
+                deleted: true,
+                data: Value::Object(Default::default()),
+                ..existing
+            };
+            records::upsert(tx, &RecordRow { record: &tombstone, title: "", date: None })?;
+            device::save_clock(tx, &clock)?;
+            Ok(())
+        })?)
+    }
+
+    /// Live records per kind (every kind listed, zero included).
+    pub fn stats(&self, territory: Option<RecordId>) -> ApiResult<BTreeMap<Kind, u64>> {
+        Ok(self.store.read(|conn| records::counts(conn, territory))?)
+    }
+
+    pub fn search(&self, req: &SearchRequest) -> ApiResult<Vec<search::SearchHit>> {
+        let limit = req.limit.unwrap_or(20).clamp(1, 500);
+        Ok(self.store.read(|conn| search::search(conn, &req.query, req.kind, req.territory_id, limit))?)
+    }
+
+    /// Every live record as canonical JSON lines, in id order: two stores holding the same
+    /// records write the same bytes, whatever their history.
+    pub fn dump_canonical(&self, out: &mut dyn Write) -> ApiResult<u64> {
+        let mut n = 0u64;
+        self.store.read(|conn| {
+            records::for_each(conn, false, |record| {
+                n += 1;
+                writeln!(out, "{}", crate::canonical::record_line(&record)).map_err(|e| Error::io("stdout", e))
+            })
+        })?;
+        Ok(n)
+    }
+
+    // ------------------------------------------------------------ method helpers
+
+    /// Turns decision `index` of a workshop into an action of the plan, and links the two, in one
+    /// transaction. Returns the new action.
+    pub fn decision_to_action(&self, workshop_id: RecordId, index: u32) -> ApiResult<Record> {
+        Ok(self.store.write(|tx| {
+            let device = device::require(tx)?;
+            let mut clock = device.clock;
+            let workshop = live_of_kind(tx, Kind::Workshop, workshop_id)?;
+            let mut data: kinds::Workshop = serde_json::from_value(workshop.data.clone())?;
+            let decision = data.decisions.get(index as usize).ok_or_else(|| {
+                Error::Invalid(kinds_invalid("decisions", "cette décision n'existe pas dans l'atelier"))
+            })?;
+            if let Some(existing) = decision.action_id {
+                if let Ok(action) = live_of_kind(tx, Kind::Action, existing) {
+                    return Ok(action);
+                }
+            }
+            let action = serde_json::json!({
+                "territory_id": data.territory_id,
+                "title": decision.text,
+                "status": "retenue",
+                "source_workshop_id": workshop_id,
+                "notes": format!("Décision de l'atelier du {}", french_date(&data.date)),
+            });
+            let action = kinds::validate(Kind::Action, action).map_err(Error::Invalid)?;
+            let action = write_record(tx, &device, &mut clock, Kind::Action, None, action)?;
+            data.decisions[index as usize].action_id = Some(action.id);
+            let updated = kinds::validate(Kind::Workshop, serde_json::to_value(&data)?).map_err(Error::Invalid)?;
+            write_record(tx, &device, &mut clock, Kind::Workshop, Some(workshop_id), updated)?;
+            device::save_clock(tx, &clock)?;
+            Ok(action)
+        })?)
+    }
+
+    /// What has been done in a territory, step by step of the method.
+    pub fn territory_overview(&self, territory: RecordId) -> ApiResult<TerritoryOverview> {
+        Ok(self.store.read(|conn| {
+            let record = live_of_kind(conn, Kind::Territory, territory)?;
+            let counts = records::counts(conn, Some(territory))?;
+            let mut last: BTreeMap<String, String> = BTreeMap::new();
+            let mut stmt = conn.prepare_cached(
+                "SELECT kind, MAX(updated_at) FROM record WHERE territory_id = ?1 AND deleted = 0 GROUP BY kind",
+            )?;
+            let rows =
+                stmt.query_map([territory.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            for row in rows {
+                let (kind, at) = row?;
+                last.insert(kind, at);
+            }
+            let steps = step_kinds()
+                .into_iter()
+                .map(|(step, kinds)| {
+                    let count = |k: &Kind| counts.get(k).copied().unwrap_or(0) as u32;
+                    StepSummary {
+                        step: step.code().to_string(),
+                        label: step.label().to_string(),
+                        counts: kinds.iter().map(|k| (k.as_str().to_string(), count(k))).collect(),
+                        last_activity: kinds.iter().filter_map(|k| last.get(k.as_str()).cloned()).max(),
+                    }
+                })
+                .collect();
+            Ok(TerritoryOverview { territory: record, steps })
+        })?)
+    }
+
+    /// The closed lists of the method with their French labels, and the kinds' names.
+    pub fn vocabulary(&self) -> Vocabulary {
+        Vocabulary {
+            lists: vocabulary::all_lists()
+                .into_iter()
+                .map(|(name, list)| {
+                    (
+                        name.to_string(),
+                        list.into_iter().map(|c| Choice { code: c.code.into(), label: c.label.into() }).collect(),
+                    )
+                })
+                .collect(),
+            kinds: Kind::ALL.iter().map(|k| Choice { code: k.as_str().into(), label: k.label_fr().into() }).collect(),
+            good_practices: crate::defaults::good_practices(),
+        }
+    }
+
+    // ------------------------------------------------------------ safety
+
+    /// Integrity, foreign keys, search index and record data: every problem found, in words.
+    pub fn check(&self) -> ApiResult<CheckReport> {
+        Ok(self.store.read(crate::store::check::run)?)
+    }
+
+    pub fn backup(&self, out: &Path) -> ApiResult<BackupReport> {
+        let bytes = backup::backup(&self.store, out)?;
+        Ok(BackupReport { path: out.display().to_string(), bytes })
+    }
+
+    /// Where "backup now" writes: a `sauvegardes` folder beside the store.
+    pub fn backup_dir(&self) -> PathBuf {
+        self.store.path().parent().map(Path::to_path_buf).unwrap_or_default().join("sauvegardes")
+    }
+
+    /// A backup in [`Api::backup_dir`], named after the time.
+    pub fn backup_now(&self) -> ApiResult<BackupReport> {
+        let name = format!("maillage-{}.sqlite3", chrono::Utc::now().format("%Y%m%d-%H%M%S%.3f"));
+        self.backup(&self.backup_dir().join(name))
+    }
+
+    /// The backups in [`Api::backup_dir`], newest first.
+    pub fn list_backups(&self) -> ApiResult<Vec<BackupReport>> {
+        let dir = self.backup_dir();
+        let mut out = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "sqlite3") {
+                    let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                    out.push(BackupReport { path: path.display().to_string(), bytes });
+                }
+            }
+        }
+        out.sort_by(|a, b| b.path.cmp(&a.path));
+        Ok(out)
+    }
+
+    pub fn restore(&self, file: &Path) -> ApiResult<RestoreReport> {
+        let aside = backup::restore(&self.store, file)?;
+        Ok(RestoreReport {
+            restored_from: file.display().to_string(),
+            previous_store_kept_at: aside.display().to_string(),
+        })
+    }
+
+    // ------------------------------------------------------------ demo
+
+    /// Adds a realistic demo territory (deterministic for a given seed).
+    pub fn demo(&self, req: &DemoRequest) -> ApiResult<DemoReport> {
+        let items = crate::demo::generate(req).map_err(Error::Invalid)?;
+        let territory_id = items.first().and_then(|i| i.id).expect("the demo starts with its territory");
+        let ids = self.put_many(items)?;
+        Ok(DemoReport { territory_id, records: ids.len() as u32 })
+    }
+}
+
+// ---------------------------------------------------------------- writing
+
+fn kinds_invalid(field: &str, message: &str) -> kinds::Invalid {
+    kinds::Invalid { field: field.to_string(), message: message.to_string() }
+}
+
+fn live_of_kind(conn: &rusqlite::Connection, kind: Kind, id: RecordId) -> crate::error::Result<Record> {
+    match records::get_any(conn, id)? {
+        Some((_, r)) if r.deleted => Err(Error::NotFound { kind, id }),
+        Some((_, r)) if r.kind != kind => Err(Error::WrongKind { id, expected: kind, actual: r.kind }),
+        Some((_, r)) => Ok(r),
+        None => Err(Error::NotFound { kind, id }),
+    }
+}
+
+/// A version for a local edit: above every reading so far and above the version it replaces.
+fn next_version(clock: &mut Clock, device: &DeviceRow, replaces: Option<&Version>) -> Version {
+    let wall = wall_ms();
+    if let Some(old) = replaces {
+        clock.observe(old, wall);
+    }
+    let mut version = clock.tick(wall, device.device_id);
+    if let Some(old) = replaces {
+        // The version replaced may come from a device whose clock ran far ahead, beyond what
+        // the clock adopts: still outrank it.
+        if (version.ms, version.counter) <= (old.ms, old.counter) {
+            version = Version { ms: old.ms, counter: old.counter.saturating_add(1), device: device.device_id };
+        }
+    }
+    version
+}
+
+fn write_record(
+    tx: &rusqlite::Connection,
+    device: &DeviceRow,
+    clock: &mut Clock,
+    kind: Kind,
+    id: Option<RecordId>,
+    mut validated: Validated,
+) -> crate::error::Result<Record> {
+    let existing = match id {
+        Some(id) => records::get_any(tx, id)?.map(|(_, r)| r),
+        None => None,
+    };
+    if let Some(old) = &existing {
+        if old.kind != kind {
+            return Err(Error::WrongKind { id: old.id, expected: kind, actual: old.kind });
+        }
+        if old.deleted {
+            return Err(Error::NotFound { kind, id: old.id });
+        }
+    }
+    let id = id.unwrap_or_default();
+    let territory_id = if kind == Kind::Territory {
+        Some(id)
+    } else {
+        if let Some(t) = validated.territory_id {
+            if records::live_kind(tx, t)? != Some(Kind::Territory) {
+                return Err(Error::UnknownTerritory(t));
+            }
+        }
+        validated.territory_id
+    };
+    for reference in &validated.references {
+        if records::live_kind(tx, reference.id)? != Some(reference.kind) {
+            return Err(Error::DanglingReference {
+                field: reference.field.to_string(),
+                id: reference.id,
+                kind: reference.kind,
+            });
+        }
+    }
+    if kind == Kind::Person && validated.data["pseudonym"].as_str().is_some_and(str::is_empty) {
+        validated.data["pseudonym"] = Value::String(crate::privacy::pseudonym_for(id));
+    }
+    if kind == Kind::Attachment {
+        let sha = validated.data["sha256"].as_str().unwrap_or_default();
+        if !crate::store::blobs::exists(tx, sha)? {
+            return Err(Error::Invalid(kinds_invalid(
+                "sha256",
+                "le contenu de cette pièce jointe n'est pas dans le magasin : ajoutez d'abord le fichier",
+            )));
+        }
+    }
+    let now = now_rfc3339();
+    let version = next_version(clock, device, existing.as_ref().map(|r| &r.version));
+    let record = Record {
+        id,
+        kind,
+        territory_id,
+        version,
+        created_by: existing.as_ref().map(|r| r.created_by.clone()).unwrap_or_else(|| device.facilitator.clone()),
+        created_device: existing.as_ref().map(|r| r.created_device).unwrap_or(device.device_id),
+        created_at: existing.as_ref().map(|r| r.created_at.clone()).unwrap_or_else(|| now.clone()),
+        updated_at: now,
+        deleted: false,
+        data: validated.data,
+    };
+    records::upsert(tx, &RecordRow { record: &record, title: &validated.title, date: validated.date.as_deref() })?;
+    Ok(record)
+}
+
+fn step_kinds() -> Vec<(vocabulary::MethodStep, Vec<Kind>)> {
+    use vocabulary::MethodStep::*;
+    vec![
+        (Lancement, vec![Kind::Roadmap, Kind::Organisation]),
+        (EtatDesLieux, vec![Kind::Interview, Kind::Person, Kind::CooperationLink]),
+        (Experimentations, vec![Kind::Workshop, Kind::Action]),
+        (Evaluation, vec![Kind::Indicator, Kind::Measurement, Kind::Practice]),
+    ]
+}
+
+pub fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// `2026-11-22` → `22/11/2026`.
+pub fn french_date(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => format!("{d}/{m}/{y}"),
+        _ => iso.to_string(),
+    }
+}

@@ -1,0 +1,127 @@
+//! Requests and responses of the api, as front ends send and receive them (JSON).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::domain::{Kind, Record, RecordId};
+
+/// The store and this device, as the front ends show them first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Status {
+    pub initialised: bool,
+    pub facilitator: Option<String>,
+    pub device_id: Option<String>,
+    pub store_path: String,
+    pub schema_version: u32,
+}
+
+/// One record to create (no id) or replace (id).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PutItem {
+    pub kind: Kind,
+    #[serde(default)]
+    pub id: Option<RecordId>,
+    pub data: Value,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchRequest {
+    pub query: String,
+    #[serde(default)]
+    pub kind: Option<Kind>,
+    #[serde(default)]
+    pub territory_id: Option<RecordId>,
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoodPractice {
+    pub phase: String,
+    pub phase_label: String,
+    pub practice: String,
+    pub how: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Vocabulary {
+    pub lists: BTreeMap<String, Vec<Choice>>,
+    pub kinds: Vec<Choice>,
+    /// The best-practice grid of the programme (seed 004).
+    pub good_practices: Vec<GoodPractice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepSummary {
+    pub step: String,
+    pub label: String,
+    /// Live records per kind that count for this step.
+    pub counts: BTreeMap<String, u32>,
+    /// Latest change (RFC 3339) among them.
+    pub last_activity: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TerritoryOverview {
+    pub territory: Record,
+    pub steps: Vec<StepSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    pub ok: bool,
+    pub problems: Vec<String>,
+    /// Things worth knowing that do not make the store unsound (a reference to a record not yet
+    /// received from another device…).
+    pub warnings: Vec<String>,
+    pub records: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupReport {
+    pub path: String,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RestoreReport {
+    pub restored_from: String,
+    pub previous_store_kept_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoRequest {
+    pub territory: String,
+    #[serde(default = "default_interviews")]
+    pub interviews: u32,
+    #[serde(default = "default_workshops")]
+    pub workshops: u32,
+    #[serde(default = "default_actions")]
+    pub actions: u32,
+    #[serde(default)]
+    pub seed: u64,
+}
+
+fn default_interviews() -> u32 {
+    12
+}
+fn default_workshops() -> u32 {
+    4
+}
+fn default_actions() -> u32 {
+    8
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DemoReport {
+    pub territory_id: RecordId,
+    pub records: u32,
+}

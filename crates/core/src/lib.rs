@@ -1,0 +1,35 @@
+//! # maillage-core
+//!
+//! Everything Maillage knows, with no user interface: the domain (record kinds, the method's
+//! vocabulary), the local SQLite store, full-text search, the hybrid clock that orders edits
+//! across devices, the shipped defaults and demo data, and [`api::Api`], the functions that the
+//! desktop application, the `maillage` command line and the tests all call.
+//!
+//! ```
+//! use maillage_core::api::{Api, SearchRequest};
+//! use maillage_core::domain::Kind;
+//! use serde_json::json;
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let api = Api::open(&dir.path().join("maillage.sqlite3")).unwrap();
+//! api.init("Camille").unwrap();
+//! let territory = api.put(Kind::Territory, None, json!({"name": "Orly", "kind": "cite_educative"})).unwrap();
+//! api.put(Kind::Interview, None, json!({
+//!     "territory_id": territory.id, "title": "Principale du collège", "date": "2026-11-22",
+//!     "notes": "Les élèves arrivent tôt"})).unwrap();
+//! let hits = api.search(&SearchRequest { query: "eleves".into(), ..Default::default() }).unwrap();
+//! assert_eq!(hits.len(), 1);
+//! ```
+
+pub mod api;
+pub mod canonical;
+pub mod defaults;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod privacy;
+pub mod store;
+pub mod sync;
+
+pub use api::{Api, ApiError, ApiResult};
+pub use domain::{Kind, Record, RecordId};

@@ -1,0 +1,55 @@
+//! `check`: is the store sound? SQLite's integrity and foreign-key checks, the search index
+//! against the records, and every live record's data against the rules of its kind.
+
+use rusqlite::Connection;
+
+use crate::api::CheckReport;
+use crate::domain::kinds;
+use crate::error::Result;
+use crate::store::records;
+
+pub fn run(conn: &Connection) -> Result<CheckReport> {
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        let line = row?;
+        if line != "ok" {
+            problems.push(format!("intégrité SQLite : {line}"));
+        }
+    }
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let fk_failures = stmt.query_map([], |r| r.get::<_, String>(0))?.count();
+    if fk_failures > 0 {
+        problems.push(format!("{fk_failures} enregistrement(s) désignent un territoire absent"));
+    }
+    if let Err(e) = conn.execute("INSERT INTO record_fts (record_fts) VALUES ('integrity-check')", []) {
+        problems.push(format!("index de recherche endommagé : {e}"));
+    }
+    let live: i64 = conn.query_row("SELECT COUNT(*) FROM record WHERE deleted = 0", [], |r| r.get(0))?;
+    let indexed: i64 = conn.query_row("SELECT COUNT(*) FROM record_fts", [], |r| r.get(0))?;
+    if live != indexed {
+        problems.push(format!("index de recherche incomplet : {indexed} entrées pour {live} enregistrements"));
+    }
+
+    let mut records_seen = 0u64;
+    records::for_each(conn, false, |record| {
+        records_seen += 1;
+        match kinds::validate(record.kind, record.data.clone()) {
+            Err(e) => problems.push(format!("{} {} : {}", record.kind, record.id, e.message)),
+            Ok(v) => {
+                for r in v.references {
+                    if records::live_kind(conn, r.id)? != Some(r.kind) {
+                        warnings.push(format!(
+                            "{} {} : le champ « {} » désigne {} qui n'est pas (ou plus) là",
+                            record.kind, record.id, r.field, r.id
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(CheckReport { ok: problems.is_empty(), problems, warnings, records: records_seen })
+}

@@ -1,0 +1,141 @@
+//! Queries on the `record` table and its full-text index.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::domain::{text, Kind, Record, RecordId};
+use crate::error::{Error, Result};
+
+/// Columns of `record` in the order [`from_row`] reads them.
+pub const COLUMNS: &str =
+    "seq, id, kind, territory_id, version, created_by, created_device, created_at, updated_at, deleted, data";
+
+/// A record as the store keeps it, with the derived columns the store filters on.
+pub struct RecordRow<'a> {
+    pub record: &'a Record,
+    pub title: &'a str,
+    pub date: Option<&'a str>,
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<(i64, Record)> {
+    let parse_err =
+        |i: usize, e: String| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into());
+    let id: String = row.get(1)?;
+    let kind: String = row.get(2)?;
+    let territory: Option<String> = row.get(3)?;
+    let version: String = row.get(4)?;
+    let created_device: String = row.get(6)?;
+    let data: String = row.get(10)?;
+    let record = Record {
+        id: RecordId::parse(&id).map_err(|e| parse_err(1, e.to_string()))?,
+        kind: kind.parse().map_err(|e: Error| parse_err(2, e.to_string()))?,
+        territory_id: territory.map(|t| RecordId::parse(&t)).transpose().map_err(|e| parse_err(3, e.to_string()))?,
+        version: version.parse().map_err(|e: Error| parse_err(4, e.to_string()))?,
+        created_by: row.get(5)?,
+        created_device: crate::domain::DeviceId(
+            uuid::Uuid::parse_str(&created_device).map_err(|e| parse_err(6, e.to_string()))?,
+        ),
+        created_at: row.get(7)?,
+        updated_at: row.get(8)?,
+        deleted: row.get::<_, i64>(9)? != 0,
+        data: serde_json::from_str(&data).map_err(|e| parse_err(10, e.to_string()))?,
+    };
+    Ok((row.get(0)?, record))
+}
+
+/// A record and its local row number, live or tombstone.
+pub fn get_any(conn: &Connection, id: RecordId) -> Result<Option<(i64, Record)>> {
+    let sql = format!("SELECT {COLUMNS} FROM record WHERE id = ?1");
+    Ok(conn.query_row(&sql, [id.to_string()], from_row).optional()?)
+}
+
+/// The kind of a live record, if there is one with that id.
+pub fn live_kind(conn: &Connection, id: RecordId) -> Result<Option<Kind>> {
+    let kind: Option<String> = conn
+        .query_row("SELECT kind FROM record WHERE id = ?1 AND deleted = 0", [id.to_string()], |r| r.get(0))
+        .optional()?;
+    kind.map(|k| k.parse()).transpose()
+}
+
+/// Live records of a kind, optionally of one territory, ordered by date (newest first) then title.
+pub fn list(conn: &Connection, kind: Kind, territory: Option<RecordId>) -> Result<Vec<Record>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM record
+         WHERE kind = ?1 AND deleted = 0 AND (?2 IS NULL OR territory_id = ?2)
+         ORDER BY date DESC, title COLLATE NOCASE, id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![kind.as_str(), territory.map(|t| t.to_string())], from_row)?;
+    rows.map(|r| r.map(|(_, rec)| rec).map_err(Error::from)).collect()
+}
+
+/// Number of live records per kind (every kind present, zero included).
+pub fn counts(conn: &Connection, territory: Option<RecordId>) -> Result<BTreeMap<Kind, u64>> {
+    let mut out: BTreeMap<Kind, u64> = Kind::ALL.iter().map(|k| (*k, 0)).collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, COUNT(*) FROM record WHERE deleted = 0 AND (?1 IS NULL OR territory_id = ?1) GROUP BY kind",
+    )?;
+    let rows =
+        stmt.query_map([territory.map(|t| t.to_string())], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for row in rows {
+        let (kind, n) = row?;
+        if let Ok(kind) = kind.parse::<Kind>() {
+            out.insert(kind, n as u64);
+        }
+    }
+    Ok(out)
+}
+
+/// Writes `row` (insert or replace by id) and keeps the full-text index in step.
+/// Returns the local row number.
+pub fn upsert(conn: &Connection, row: &RecordRow<'_>) -> Result<i64> {
+    let r = row.record;
+    let data = crate::canonical::to_string(&r.data);
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO record (id, kind, territory_id, version, created_by, created_device, created_at, updated_at, deleted, title, date, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         ON CONFLICT (id) DO UPDATE SET
+            kind = excluded.kind, territory_id = excluded.territory_id, version = excluded.version,
+            created_by = excluded.created_by, created_device = excluded.created_device,
+            created_at = excluded.created_at, updated_at = excluded.updated_at, deleted = excluded.deleted,
+            title = excluded.title, date = excluded.date, data = excluded.data
+         RETURNING seq",
+    )?;
+    let seq: i64 = stmt.query_row(
+        params![
+            r.id.to_string(),
+            r.kind.as_str(),
+            r.territory_id.map(|t| t.to_string()),
+            r.version.to_string(),
+            r.created_by,
+            r.created_device.to_string(),
+            r.created_at,
+            r.updated_at,
+            r.deleted as i64,
+            row.title,
+            row.date,
+            data
+        ],
+        |x| x.get(0),
+    )?;
+    let mut del = conn.prepare_cached("DELETE FROM record_fts WHERE rowid = ?1")?;
+    del.execute([seq])?;
+    if !r.deleted {
+        let mut ins = conn.prepare_cached("INSERT INTO record_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+        ins.execute(params![seq, row.title, text::searchable_text(&r.data)])?;
+    }
+    Ok(seq)
+}
+
+/// Every record, live and tombstones, in id order, one at a time (dumps, bundles).
+pub fn for_each(conn: &Connection, include_deleted: bool, mut f: impl FnMut(Record) -> Result<()>) -> Result<()> {
+    let sql = format!("SELECT {COLUMNS} FROM record WHERE (?1 OR deleted = 0) ORDER BY id");
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([include_deleted])?;
+    while let Some(row) = rows.next()? {
+        let (_, record) = from_row(row)?;
+        f(record)?;
+    }
+    Ok(())
+}
