@@ -1,8 +1,9 @@
 //! Full-text search over live records (SQLite FTS5, accents and case folded).
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
+use crate::domain::text::fold;
 use crate::domain::{Kind, RecordId};
 use crate::error::Result;
 
@@ -23,8 +24,6 @@ pub struct SearchHit {
     pub snippet: Vec<SnippetPart>,
 }
 
-const OPEN: char = '\u{E000}';
-const CLOSE: char = '\u{E001}';
 
 /// Turns what a person typed into an FTS5 query: each word must appear (accents and case do not
 /// matter), the last one as a prefix so that results come while typing. Operators and quotes
@@ -40,6 +39,10 @@ pub fn fts_query(typed: &str) -> Option<String> {
     Some(query)
 }
 
+/// For a very common word, ranking every match would cost time proportional to the whole
+/// store; the ranking then considers only this many most recent matches (rowids grow with time).
+pub const RANKING_WINDOW: u32 = 1500;
+
 pub fn search(
     conn: &Connection,
     typed: &str,
@@ -48,68 +51,138 @@ pub fn search(
     limit: u32,
 ) -> Result<Vec<SearchHit>> {
     let Some(query) = fts_query(typed) else { return Ok(Vec::new()) };
-    // Rank first on the index alone, then fetch snippets for the few rows kept: snippets are
-    // the costly part and only the top of the list needs them.
-    let mut stmt = conn.prepare_cached(
+    let kind = kind.map(|k| k.as_str());
+    let territory = territory.map(|t| t.to_string());
+    // Joining the records is only needed to filter; without a filter the index answers alone.
+    let filtered = kind.is_some() || territory.is_some();
+    let (from, filter) = if filtered {
+        ("record_fts f JOIN record r ON r.seq = f.rowid", "AND (?2 IS NULL OR r.kind = ?2) AND (?3 IS NULL OR r.territory_id = ?3)")
+    } else {
+        ("record_fts f", "AND ?2 IS NULL AND ?3 IS NULL")
+    };
+    // The lowest rowid worth ranking: the RANKING_WINDOW-th most recent match, found by walking
+    // the index in rowid order (no ranking function called), or 0 when there are fewer matches.
+    let floor: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT f.rowid FROM {from} WHERE record_fts MATCH ?1 {filter} ORDER BY f.rowid DESC LIMIT 1 OFFSET ?4"
+        ))?
+        .query_row(params![query, kind, territory, RANKING_WINDOW - 1], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    // Rank on the index alone, then build snippets in Rust for the few rows kept: FTS5's own
+    // snippet() re-runs the (prefix) query per row and cost ten times the ranking.
+    let mut stmt = conn.prepare_cached(&format!(
         "WITH top AS (
             SELECT f.rowid AS seq, bm25(record_fts, 4.0, 1.0) AS score
-            FROM record_fts f JOIN record r ON r.seq = f.rowid
-            WHERE record_fts MATCH ?1
-              AND (?2 IS NULL OR r.kind = ?2) AND (?3 IS NULL OR r.territory_id = ?3)
+            FROM {from} WHERE record_fts MATCH ?1 AND f.rowid >= ?5 {filter}
             ORDER BY score LIMIT ?4
          )
-         SELECT r.id, r.kind, r.territory_id, r.title, r.date,
-                snippet(record_fts, 1, char(57344), char(57345), '…', 14)
-         FROM top JOIN record_fts ON record_fts.rowid = top.seq JOIN record r ON r.seq = top.seq
-         WHERE record_fts MATCH ?1
-         ORDER BY top.score",
-    )?;
-    let rows = stmt.query_map(
-        params![query, kind.map(|k| k.as_str()), territory.map(|t| t.to_string()), limit.max(1)],
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-            ))
-        },
-    )?;
+         SELECT r.id, r.kind, r.territory_id, r.title, r.date, t.body
+         FROM top JOIN record r ON r.seq = top.seq JOIN record_fts t ON t.rowid = top.seq
+         ORDER BY top.score"
+    ))?;
+    let rows = stmt.query_map(params![query, kind, territory, limit.max(1), floor], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    let terms = Terms::new(typed);
     let mut hits = Vec::new();
     for row in rows {
-        let (id, kind, territory, title, date, snippet) = row?;
+        let (id, kind, territory, title, date, body) = row?;
         hits.push(SearchHit {
             id: RecordId::parse(&id)?,
             kind: kind.parse()?,
             territory_id: territory.map(|t| RecordId::parse(&t)).transpose()?,
+            snippet: terms.snippet(&body, 14),
             title,
             date,
-            snippet: split_snippet(&snippet),
         });
     }
     Ok(hits)
 }
 
-fn split_snippet(marked: &str) -> Vec<SnippetPart> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let mut hit = false;
-    for c in marked.chars() {
-        if c == OPEN || c == CLOSE {
-            if !current.is_empty() {
-                parts.push(SnippetPart { text: std::mem::take(&mut current), hit });
+/// The words searched for, folded as the index folds them; the last one also matches as a prefix.
+struct Terms {
+    words: Vec<String>,
+}
+
+impl Terms {
+    fn new(typed: &str) -> Self {
+        Terms { words: typed.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(fold).collect() }
+    }
+
+    fn matches(&self, token: &str) -> bool {
+        let folded = fold(token);
+        let last = self.words.len().saturating_sub(1);
+        self.words.iter().enumerate().any(|(i, w)| folded == *w || (i == last && folded.starts_with(w.as_str())))
+    }
+
+    /// About `width` words of `text` around its first match, matched words marked.
+    fn snippet(&self, text: &str, width: usize) -> Vec<SnippetPart> {
+        let tokens: Vec<(usize, usize)> = word_spans(text);
+        let first = tokens.iter().position(|&(s, e)| self.matches(&text[s..e])).unwrap_or(0);
+        let from = first.saturating_sub(width / 3);
+        let to = (from + width).min(tokens.len());
+        let mut parts = Vec::new();
+        if tokens.is_empty() {
+            return parts;
+        }
+        let mut plain = String::new();
+        if from > 0 {
+            plain.push('…');
+        }
+        let mut cursor = tokens[from].0;
+        for &(s, e) in &tokens[from..to] {
+            plain.push_str(&text[cursor..s]);
+            if self.matches(&text[s..e]) {
+                if !plain.is_empty() {
+                    parts.push(SnippetPart { text: std::mem::take(&mut plain), hit: false });
+                }
+                parts.push(SnippetPart { text: text[s..e].to_string(), hit: true });
+            } else {
+                plain.push_str(&text[s..e]);
             }
-            hit = c == OPEN;
-        } else {
-            current.push(c);
+            cursor = e;
+        }
+        if to < tokens.len() {
+            plain.push('…');
+        }
+        if !plain.is_empty() {
+            parts.push(SnippetPart { text: plain, hit: false });
+        }
+        for part in &mut parts {
+            if !part.hit {
+                part.text = part.text.replace('\n', " ");
+            }
+        }
+        parts
+    }
+}
+
+/// Byte spans of the words of `text`, as the index's tokenizer splits them (letters and digits).
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                spans.push((s, i));
+                start = None;
+            }
+            _ => {}
         }
     }
-    if !current.is_empty() {
-        parts.push(SnippetPart { text: current, hit });
+    if let Some(s) = start {
+        spans.push((s, text.len()));
     }
-    parts
+    spans
 }
 
 #[cfg(test)]
@@ -123,9 +196,20 @@ mod tests {
     }
 
     #[test]
-    fn snippet_markers_become_parts() {
-        let parts = split_snippet("les \u{E000}élèves\u{E001} du quartier");
-        assert_eq!(parts.len(), 3);
-        assert!(parts[1].hit && parts[1].text == "élèves");
+    fn a_snippet_marks_the_words_found_accents_or_not() {
+        let terms = Terms::new("eleves coop");
+        let parts = terms.snippet("Au collège, les élèves parlent de coopération.", 14);
+        let hits: Vec<&str> = parts.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
+        assert_eq!(hits, ["élèves", "coopération"]);
+        let text: String = parts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(text, "Au collège, les élèves parlent de coopération");
+    }
+
+    #[test]
+    fn a_long_text_is_cut_around_the_first_match() {
+        let long = format!("{} cible {}", "avant ".repeat(50), "après ".repeat(50));
+        let parts = Terms::new("cible").snippet(&long, 10);
+        let text: String = parts.iter().map(|p| p.text.as_str()).collect();
+        assert!(text.starts_with('…') && text.ends_with('…') && text.contains("cible"), "{text}");
     }
 }

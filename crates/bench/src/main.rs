@@ -1,0 +1,233 @@
+//! `make bench`: Maillage's performance figures, measured in one run on this machine and printed
+//! as JSON. Nothing here asserts a time; the figures are compared with the issues' targets by
+//! whoever reads them (the `targets` object says which they are).
+
+use std::path::Path;
+use std::time::Instant;
+
+use maillage_core::api::{Api, DemoRequest, PutItem, SearchRequest};
+use maillage_core::domain::Kind;
+use serde_json::{json, Value};
+
+fn main() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut report = serde_json::Map::new();
+    // MAILLAGE_BENCH_ONLY=search with MAILLAGE_BENCH_STORE=PATH re-measures search on a kept store.
+    if std::env::var("MAILLAGE_BENCH_ONLY").as_deref() == Ok("search") {
+        let path = std::env::var("MAILLAGE_BENCH_STORE").expect("MAILLAGE_BENCH_STORE");
+        let api = Api::open(Path::new(&path)).expect("store");
+        println!("{}", search_latency(&api));
+        return;
+    }
+    report.insert("autosave_ms".into(), autosave(dir.path()));
+    let (search, bulk) = search_and_bulk(dir.path());
+    report.insert("search_ms".into(), search);
+    report.insert("bulk_put".into(), bulk);
+    report.insert(
+        "targets".into(),
+        json!({"autosave_ms.p99": "<= 10", "search_ms.median": "<= 3", "search_ms.p99": "<= 20",
+               "bulk_put.ratio": ">= 0.5"}),
+    );
+    println!("{}", serde_json::to_string_pretty(&Value::Object(report)).expect("JSON"));
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+fn summary(mut samples: Vec<f64>) -> Value {
+    samples.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
+    json!({
+        "samples": samples.len(),
+        "median": round3(percentile(&samples, 0.5)),
+        "p99": round3(percentile(&samples, 0.99)),
+        "max": round3(*samples.last().expect("samples")),
+    })
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn open(dir: &Path, name: &str) -> Api {
+    let api = Api::open(&dir.join(name)).expect("open store");
+    api.init("Banc d'essai").expect("init");
+    api
+}
+
+/// An interview captured keystroke pause after keystroke pause: each save is one commit
+/// (synchronous=FULL) of the whole interview through `core::api`, as the desktop does.
+fn autosave(dir: &Path) -> Value {
+    let api = open(dir, "autosave.sqlite3");
+    let territory =
+        api.put(Kind::Territory, None, json!({"name": "Valmont", "kind": "commune"})).expect("territory").id;
+    let mut data = json!({"territory_id": territory, "title": "Entretien", "date": "2026-11-22", "notes": ""});
+    let id = api.put(Kind::Interview, None, data.clone()).expect("interview").id;
+    let mut text = String::new();
+    let mut samples = Vec::new();
+    for i in 0..2000 {
+        text.push_str(if i % 7 == 0 { "coopération " } else { "mot " });
+        data["answers"] = json!({"presentation.structure": text});
+        let t = Instant::now();
+        api.put(Kind::Interview, Some(id), data.clone()).expect("autosave");
+        samples.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    summary(samples)
+}
+
+/// Builds ~100k demo records (a national store) through `put_many`, measuring its throughput against a raw
+/// rusqlite loop writing the same rows into the same schema; then searches that store.
+fn search_and_bulk(dir: &Path) -> (Value, Value) {
+    let api = open(dir, "bulk.sqlite3");
+    let mut batches: Vec<Vec<PutItem>> = Vec::new();
+    // A national store: ~480 territories of realistic size (about 210 records each).
+    for t in 0..480u64 {
+        let req = DemoRequest {
+            territory: format!("Cité éducative n° {}", t + 1),
+            interviews: 20,
+            workshops: 10,
+            actions: 15,
+            seed: t,
+        };
+        batches.push(maillage_core::demo::generate(&req).expect("demo"));
+    }
+    let rows: usize = batches.iter().map(Vec::len).sum();
+    let t = Instant::now();
+    for batch in batches {
+        api.put_many(batch).expect("put_many");
+    }
+    let api_secs = t.elapsed().as_secs_f64();
+    let raw_secs = raw_copy(api.store_path(), &dir.join("raw.sqlite3"));
+    let api_rate = rows as f64 / api_secs;
+    let raw_rate = rows as f64 / raw_secs;
+    let bulk = json!({
+        "rows": rows,
+        "api_rows_per_s": api_rate.round(),
+        "raw_rows_per_s": raw_rate.round(),
+        "ratio": round3(api_rate / raw_rate),
+    });
+
+    if let Ok(keep) = std::env::var("MAILLAGE_BENCH_STORE") {
+        let _ = api.backup(Path::new(&keep));
+    }
+    (search_latency(&api), bulk)
+}
+
+fn search_latency(api: &Api) -> Value {
+    let queries = [
+        "élèves",
+        "eleves",
+        "parentalité",
+        "collège",
+        "coopération",
+        "confiance",
+        "protection de l'enfance",
+        "PMI",
+        "centre social",
+        "coop",
+        "prévention spécialisée",
+        "réussite éducative",
+        "COPIL",
+        "familles",
+        "interconnaissance",
+        "secret partagé",
+        "passerelle",
+        "Valmont",
+        "harcèlement",
+        "sixième",
+    ];
+    let live: u64 = api.stats(None).expect("stats").values().sum();
+    for q in queries {
+        api.search(&SearchRequest { query: q.into(), ..Default::default() }).expect("warm-up");
+    }
+    let mut samples = Vec::new();
+    for round in 0..25 {
+        for q in queries {
+            let t = Instant::now();
+            let hits =
+                api.search(&SearchRequest { query: q.into(), limit: Some(20), ..Default::default() }).expect("search");
+            samples.push(t.elapsed().as_secs_f64() * 1000.0);
+            std::hint::black_box((round, hits));
+        }
+    }
+    let mut search = summary(samples);
+    search["records"] = json!(live);
+    search["queries"] = json!(queries.len());
+    search
+}
+
+/// The baseline: the rows `put_many` wrote, copied by a plain prepared-statement loop into a
+/// fresh store of the same schema, in one transaction, full-text index included.
+fn raw_copy(from: &Path, to: &Path) -> f64 {
+    drop(open(to.parent().expect("dir"), to.file_name().expect("name").to_str().expect("utf-8")));
+    let src = rusqlite::Connection::open(from).expect("source");
+    let mut stmt = src
+        .prepare(
+            "SELECT r.id, r.kind, r.territory_id, r.version, r.created_by, r.created_device, r.created_at,
+                    r.updated_at, r.deleted, r.title, r.date, r.data, f.body
+             FROM record r JOIN record_fts f ON f.rowid = r.seq WHERE r.created_device != '00000000-0000-0000-0000-000000000000'
+             ORDER BY r.seq",
+        )
+        .expect("select");
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        String,
+        Option<String>,
+        String,
+        String,
+    );
+    let rows: Vec<Row> = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+                r.get(11)?,
+                r.get(12)?,
+            ))
+        })
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let mut dst = rusqlite::Connection::open(to).expect("destination");
+    dst.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+        .expect("pragmas");
+    let t = Instant::now();
+    let tx = dst.transaction().expect("tx");
+    {
+        let mut ins = tx
+            .prepare(
+                "INSERT INTO record (id, kind, territory_id, version, created_by, created_device, created_at, updated_at, deleted, title, date, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING seq",
+            )
+            .expect("insert");
+        let mut fts = tx.prepare("INSERT INTO record_fts (rowid, title, body) VALUES (?1, ?2, ?3)").expect("fts");
+        for r in &rows {
+            let seq: i64 = ins
+                .query_row(rusqlite::params![r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11], |x| {
+                    x.get(0)
+                })
+                .expect("row");
+            fts.execute(rusqlite::params![seq, r.9, r.12]).expect("fts row");
+        }
+    }
+    tx.commit().expect("commit");
+    t.elapsed().as_secs_f64()
+}

@@ -1,0 +1,397 @@
+//! The command line as a user types it: real processes, a real store file, exit codes and
+//! messages checked the way a script or a person would.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{json, Value};
+
+struct Store {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Store {
+    fn new() -> Store {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("maillage.sqlite3");
+        let s = Store { _dir: dir, path };
+        s.ok(&["init", "--facilitator", "Camille Test"]);
+        s
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        maillage(&self.path, args)
+    }
+
+    /// Runs and expects success; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "`maillage {}` failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn stats(&self) -> Value {
+        serde_json::from_str(&self.ok(&["stats", "--json"])).unwrap()
+    }
+
+    fn territory(&self) -> String {
+        self.ok(&[
+            "record",
+            "put",
+            "territory",
+            "--json",
+            r#"{"name":"Cité éducative d'Orly","kind":"cite_educative"}"#,
+        ])
+        .trim()
+        .to_string()
+    }
+}
+
+fn maillage(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_maillage"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("MAILLAGE_DB")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn init_is_idempotent_and_keeps_the_device_identity() {
+    let s = Store::new();
+    let first = s.ok(&["init", "--facilitator", "Camille Test"]);
+    let second = s.ok(&["init", "--facilitator", "Camille Test"]);
+    let device = |t: &str| t.lines().find(|l| l.starts_with("Appareil")).unwrap().to_string();
+    assert_eq!(device(&first), device(&second));
+    assert_eq!(s.stats()["interview_guide"], 1, "the shipped guide is installed once");
+    assert_eq!(s.stats()["theme"], 17, "the shipped codebook is installed once");
+}
+
+#[test]
+fn put_prints_the_id_alone_and_get_reads_it_back() {
+    let s = Store::new();
+    let territory = s.territory();
+    assert_eq!(territory.len(), 36, "stdout holds the id alone: {territory:?}");
+    let interview = s.ok(&[
+        "record",
+        "put",
+        "interview",
+        "--json",
+        &json!({"territory_id": territory, "title": "Directrice de l'école", "date": "2026-11-22",
+                "notes": "Les élèves du quartier"})
+        .to_string(),
+    ]);
+    let got: Value = serde_json::from_str(&s.ok(&["record", "get", "interview", interview.trim(), "--json"])).unwrap();
+    assert_eq!(got["data"]["title"], "Directrice de l'école");
+    assert_eq!(got["kind"], "interview");
+    assert_eq!(got["territory_id"], territory);
+    let list: Value =
+        serde_json::from_str(&s.ok(&["record", "list", "interview", "--territory", &territory, "--json"])).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn put_with_an_id_replaces_the_record() {
+    let s = Store::new();
+    let t = s.territory();
+    s.ok(&["record", "put", "territory", "--id", &t, "--json", r#"{"name":"Orly","kind":"commune"}"#]);
+    let got: Value = serde_json::from_str(&s.ok(&["record", "get", "territory", &t, "--json"])).unwrap();
+    assert_eq!(got["data"]["name"], "Orly");
+    assert_eq!(s.stats()["territory"], 1);
+}
+
+#[test]
+fn search_folds_accents_and_case() {
+    let s = Store::new();
+    let t = s.territory();
+    s.ok(&[
+        "record",
+        "put",
+        "interview",
+        "--json",
+        &json!({"territory_id": t, "title": "Rencontre", "date": "2026-11-22", "notes": "Les ÉLÈVES de sixième"})
+            .to_string(),
+    ]);
+    let hits: Value = serde_json::from_str(&s.ok(&["search", "eleves", "--json"])).unwrap();
+    let hits = hits.as_array().unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["kind"], "interview");
+    let marked: Vec<&str> = hits[0]["snippet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["hit"] == true)
+        .map(|p| p["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(marked, ["ÉLÈVES"]);
+    let none: Value = serde_json::from_str(&s.ok(&["search", "eleves", "--kind", "action", "--json"])).unwrap();
+    assert_eq!(none.as_array().unwrap().len(), 0, "the kind filter applies");
+}
+
+#[test]
+fn delete_leaves_nothing_to_get() {
+    let s = Store::new();
+    let t = s.territory();
+    let org = s.ok(&[
+        "record",
+        "put",
+        "organisation",
+        "--json",
+        &json!({"territory_id": t, "name": "Collège Jean-Moulin", "category": "education_nationale"}).to_string(),
+    ]);
+    s.ok(&["record", "delete", "organisation", org.trim()]);
+    let out = s.run(&["record", "get", "organisation", org.trim()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("aucun"), "{}", stderr(&out));
+    assert_eq!(s.stats()["organisation"], 0);
+    let hits: Value = serde_json::from_str(&s.ok(&["search", "Moulin", "--json"])).unwrap();
+    assert!(hits.as_array().unwrap().is_empty(), "a deleted record is not found any more");
+}
+
+#[test]
+fn malformed_json_is_refused_and_writes_nothing() {
+    let s = Store::new();
+    let before = s.stats();
+    let out = s.run(&["record", "put", "territory", "--json", "{\"name\": \"Orly\""]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("JSON"), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "no id printed for a refused write");
+    assert_eq!(s.stats(), before);
+}
+
+#[test]
+fn bad_values_are_refused_with_the_field_named() {
+    let s = Store::new();
+    let t = s.territory();
+    let before = s.stats();
+    let cases = [
+        ("interview", json!({"territory_id": t, "title": "A", "date": "2026-02-30", "notes": ""}), "date"),
+        ("interview", json!({"territory_id": t, "title": "  ", "date": "2026-02-03", "notes": ""}), "title"),
+        ("action", json!({"territory_id": t, "title": "X", "priority": {"impact": 9}}), "impact"),
+        ("territory", json!({"name": "X", "kind": "planete"}), "planete"),
+        (
+            "interview",
+            json!({"territory_id": "0190e4e1-0000-7000-8000-000000000000", "title": "A", "date": "2026-02-03"}),
+            "territoire",
+        ),
+    ];
+    for (kind, data, expected) in cases {
+        let out = s.run(&["record", "put", kind, "--json", &data.to_string()]);
+        assert_eq!(out.status.code(), Some(1), "{kind} {data} should be refused");
+        assert!(stderr(&out).contains(expected), "message for {data} should mention {expected}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"));
+    }
+    assert_eq!(s.stats(), before, "refused writes change nothing");
+}
+
+#[test]
+fn a_cooperation_link_intensity_above_three_is_refused() {
+    let s = Store::new();
+    let t = s.territory();
+    let org = |name: &str| {
+        s.ok(&[
+            "record",
+            "put",
+            "organisation",
+            "--json",
+            &json!({"territory_id": t, "name": name, "category": "caf"}).to_string(),
+        ])
+        .trim()
+        .to_string()
+    };
+    let (a, b) = (org("CAF"), org("CCAS"));
+    let link = |intensity: u8| {
+        s.run(&[
+            "record",
+            "put",
+            "cooperation_link",
+            "--json",
+            &json!({"territory_id": t, "from_organisation_id": a, "to_organisation_id": b, "kind": "information",
+                    "intensity": intensity, "observed_on": "2026-03-01"})
+            .to_string(),
+        ])
+    };
+    assert!(link(3).status.success());
+    let out = link(4);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("intensité"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unknown_kind_is_a_usage_error() {
+    let s = Store::new();
+    let out = s.run(&["record", "put", "interviews", "--json", "{}"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("interviews"));
+}
+
+#[test]
+fn wrong_ids_are_refused() {
+    let s = Store::new();
+    let malformed = s.run(&["record", "get", "territory", "not-an-id"]);
+    assert_eq!(malformed.status.code(), Some(2), "a malformed id is a usage error");
+    let absent = s.run(&["record", "get", "territory", "0190e4e1-0000-7000-8000-000000000000"]);
+    assert_eq!(absent.status.code(), Some(1));
+    let t = s.territory();
+    let wrong_kind = s.run(&["record", "get", "interview", &t]);
+    assert_eq!(wrong_kind.status.code(), Some(1));
+    assert!(stderr(&wrong_kind).contains("territoire"), "{}", stderr(&wrong_kind));
+}
+
+#[test]
+fn an_unwritable_store_path_is_reported_not_panicked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let out = maillage(&file.join("maillage.sqlite3"), &["init", "--facilitator", "X"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("a-file"), "the message names the path: {}", stderr(&out));
+}
+
+#[test]
+fn writing_before_init_says_which_command_fixes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = maillage(
+        &dir.path().join("m.sqlite3"),
+        &["record", "put", "territory", "--json", r#"{"name":"X","kind":"qpv"}"#],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("maillage init"), "{}", stderr(&out));
+}
+
+#[test]
+fn demo_fills_every_kind_but_attachments_and_check_passes() {
+    let s = Store::new();
+    s.ok(&[
+        "demo",
+        "--territory",
+        "Cité éducative de Valmont",
+        "--interviews",
+        "6",
+        "--workshops",
+        "3",
+        "--actions",
+        "4",
+    ]);
+    let stats = s.stats();
+    assert_eq!(stats["interview"], 6);
+    assert_eq!(stats["workshop"], 3);
+    assert_eq!(stats["action"], 4);
+    for kind in
+        ["territory", "roadmap", "organisation", "person", "cooperation_link", "indicator", "measurement", "practice"]
+    {
+        assert!(stats[kind].as_u64().unwrap() > 0, "demo has no {kind}");
+    }
+    s.ok(&["check"]);
+}
+
+#[test]
+fn the_same_demo_twice_replaces_instead_of_duplicating() {
+    let s = Store::new();
+    s.ok(&["demo", "--territory", "Valmont", "--seed", "4"]);
+    let once = s.stats();
+    s.ok(&["demo", "--territory", "Valmont", "--seed", "4"]);
+    assert_eq!(s.stats(), once);
+}
+
+#[test]
+fn dump_is_sorted_canonical_json_lines() {
+    let s = Store::new();
+    s.ok(&["demo", "--territory", "Valmont", "--interviews", "3"]);
+    let dump = s.ok(&["dump", "--canonical"]);
+    let ids: Vec<String> =
+        dump.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_string()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "lines are in id order");
+    assert_eq!(dump, s.ok(&["dump", "--canonical"]), "the same store dumps the same bytes");
+    let total: u64 = s.stats().as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(ids.len() as u64, total, "every live record, once");
+}
+
+#[test]
+fn backup_then_restore_brings_the_store_back_and_keeps_the_current_one_aside() {
+    let s = Store::new();
+    let t = s.territory();
+    let backup = s._dir.path().join("sauvegarde.sqlite3");
+    s.ok(&["backup", "--out", backup.to_str().unwrap()]);
+    s.ok(&["record", "delete", "territory", &t]);
+    assert_eq!(s.stats()["territory"], 0);
+    let out = s.ok(&["restore", backup.to_str().unwrap()]);
+    assert_eq!(s.stats()["territory"], 1, "the backup's territory is back");
+    let aside = out.lines().find_map(|l| l.split(" : ").nth(1).filter(|p| p.contains("avant-restauration"))).unwrap();
+    assert!(Path::new(aside).exists(), "the replaced store is kept: {out}");
+    s.ok(&["check"]);
+}
+
+#[test]
+fn restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing() {
+    let s = Store::new();
+    s.territory();
+    let bogus = s._dir.path().join("notes.sqlite3");
+    std::fs::write(&bogus, "ceci n'est pas une base").unwrap();
+    let out = s.run(&["restore", bogus.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("n'est pas"), "{}", stderr(&out));
+    assert_eq!(s.stats()["territory"], 1);
+}
+
+#[test]
+fn put_reads_json_from_stdin_with_a_dash() {
+    let s = Store::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_maillage"))
+        .args(["--db", s.path.to_str().unwrap(), "record", "put", "territory", "--json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(br#"{"name":"Roubaix","kind":"commune"}"#).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(s.stats()["territory"], 1);
+}
+
+/// Acknowledged writes survive `kill -9` at any moment: a writer prints each id after its
+/// commit; it is killed mid-stream; every printed id is in the store and `check` passes.
+#[test]
+fn acknowledged_writes_survive_kill_9() {
+    let s = Store::new();
+    let t = s.territory();
+    let bin = env!("CARGO_BIN_EXE_maillage");
+    let data =
+        json!({"territory_id": t, "title": "Entretien", "date": "2026-11-22", "notes": "x".repeat(2000)}).to_string();
+    for round in 0..3u64 {
+        let script = format!(
+            "while true; do '{bin}' --db '{}' record put interview --json '{}' || exit 1; done",
+            s.path.display(),
+            data
+        );
+        use std::os::unix::process::CommandExt;
+        let mut child =
+            Command::new("sh").arg("-c").arg(&script).stdout(Stdio::piped()).process_group(0).spawn().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            use std::io::BufRead;
+            std::io::BufReader::new(stdout).lines().map_while(Result::ok).collect::<Vec<String>>()
+        });
+        std::thread::sleep(std::time::Duration::from_millis(300 + 170 * round));
+        // Kill the shell and the writer it is running (its whole process group), mid-write.
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+        let _ = child.wait();
+        let acknowledged = reader.join().unwrap();
+        assert!(!acknowledged.is_empty(), "the writer had time to commit something");
+        for id in &acknowledged {
+            s.ok(&["record", "get", "interview", id]);
+        }
+    }
+    s.ok(&["check"]);
+}
