@@ -11,6 +11,8 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod exchange;
+
 use clap::{Parser, Subcommand};
 use maillage_core::api::{self, Api, ApiError, DemoRequest, SearchRequest};
 use maillage_core::domain::{kinds, Kind, RecordId};
@@ -86,6 +88,8 @@ enum Command {
     },
     /// Replace the store with a backup; the current store is kept aside.
     Restore { file: PathBuf },
+    #[command(flatten)]
+    Exchange(exchange::Command),
 }
 
 #[derive(Subcommand)]
@@ -177,8 +181,12 @@ fn json_line(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), A
 
 fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     let path = cli.db.unwrap_or_else(api::default_store_path);
+    if let Command::Exchange(command) = cli.command {
+        return exchange::run(&path, command, out);
+    }
     let api = Api::open(&path)?;
     match cli.command {
+        Command::Exchange(_) => unreachable!("handled above"),
         Command::Init { facilitator } => {
             let status = api.init(&facilitator)?;
             writeln!(

@@ -53,6 +53,28 @@ pub enum Error {
 
     #[error("erreur de la base de données : {0}")]
     Sqlite(rusqlite::Error),
+
+    /// A bundle failed a check; nothing was written.
+    #[error("{0}")]
+    BundleRefused(crate::bundle::Refusal),
+
+    #[error("{0}")]
+    KeyFile(String),
+
+    #[error("aucun conflit « {0} » : lancez `maillage conflicts` pour voir leurs identifiants")]
+    ConflictNotFound(String),
+
+    #[error("le conflit {0} est déjà résolu")]
+    ConflictAlreadyResolved(String),
+
+    #[error("{0}")]
+    AlreadyExists(String),
+}
+
+impl From<crate::bundle::Refusal> for Error {
+    fn from(r: crate::bundle::Refusal) -> Self {
+        Error::BundleRefused(r)
+    }
 }
 
 impl From<rusqlite::Error> for Error {

@@ -22,6 +22,7 @@
 //! ```
 
 pub mod api;
+pub mod bundle;
 pub mod canonical;
 pub mod defaults;
 pub mod demo;

@@ -142,8 +142,9 @@ fn a_title_match_ranks_above_a_mention_in_the_text() {
     .unwrap();
     let titled =
         api.put(Kind::Action, None, json!({"territory_id": t, "title": "Café des parents et parentalité"})).unwrap();
-    let hits =
-        api.search(&SearchRequest { query: "parentalite".into(), kind: Some(Kind::Action), ..Default::default() }).unwrap();
+    let hits = api
+        .search(&SearchRequest { query: "parentalite".into(), kind: Some(Kind::Action), ..Default::default() })
+        .unwrap();
     assert_eq!(hits.len(), 2);
     assert_eq!(hits[0].id, titled.id);
     let in_territory = api

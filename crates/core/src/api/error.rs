@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -24,8 +25,25 @@ pub enum ErrorCode {
     /// A file could not be read or written.
     Io,
     Internal,
+    /// A bundle is damaged, truncated, too large, or holds entries it should not.
+    BundleDamaged,
+    /// A bundle's signature is absent or wrong.
+    BundleSignature,
+    /// A bundle claims a device whose key this store knows to be another one.
+    BundleDeviceKey,
+    /// A bundle is sealed for headquarters: a (different) secret key is needed.
+    BundleSealed,
+    /// A record inside a bundle breaks a rule.
+    BundleRecords,
+    /// A key file (hq.key, hq.pub, a device key) is missing or unreadable.
+    KeyFile,
+    ConflictNotFound,
+    ConflictAlreadyResolved,
+    /// The file to create exists already.
+    AlreadyExists,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiError {
     pub code: ErrorCode,
@@ -60,6 +78,28 @@ impl From<Error> for ApiError {
             Error::DiskFull => ErrorCode::DiskFull,
             Error::Io { .. } => ErrorCode::Io,
             Error::Sqlite(_) => ErrorCode::Internal,
+            Error::BundleRefused(r) => {
+                use crate::bundle::Check;
+                match r.check {
+                    Check::Signature => ErrorCode::BundleSignature,
+                    Check::DeviceKey => ErrorCode::BundleDeviceKey,
+                    Check::Sealed => ErrorCode::BundleSealed,
+                    Check::Version => ErrorCode::NewerSchema,
+                    Check::Records => ErrorCode::BundleRecords,
+                    Check::Format
+                    | Check::Archive
+                    | Check::Size
+                    | Check::EntryName
+                    | Check::DuplicateEntry
+                    | Check::EntryList
+                    | Check::EntryHash
+                    | Check::Manifest => ErrorCode::BundleDamaged,
+                }
+            }
+            Error::KeyFile(_) => ErrorCode::KeyFile,
+            Error::ConflictNotFound(_) => ErrorCode::ConflictNotFound,
+            Error::ConflictAlreadyResolved(_) => ErrorCode::ConflictAlreadyResolved,
+            Error::AlreadyExists(_) => ErrorCode::AlreadyExists,
         };
         let field = match &e {
             Error::Invalid(i) if !i.field.is_empty() => Some(i.field.clone()),

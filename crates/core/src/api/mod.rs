@@ -2,6 +2,7 @@
 //! Requests and responses are plain serialisable types; errors are [`ApiError`].
 
 mod error;
+mod exchange;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 pub use error::{ApiError, ErrorCode};
+pub use exchange::*;
 pub use types::*;
 
 use crate::domain::kinds::{self, Validated};
@@ -22,6 +24,9 @@ use crate::store::{backup, search, Store};
 use crate::sync::clock::{wall_ms, Clock};
 
 pub type ApiResult<T> = std::result::Result<T, ApiError>;
+
+/// A batch at least this large is followed by an optimisation of the search index.
+const BULK_OPTIMIZE_THRESHOLD: usize = 1000;
 
 /// Where the desktop application keeps its store: `$MAILLAGE_DB` when set, otherwise
 /// `$XDG_DATA_HOME/fr.maillage.desktop/maillage.sqlite3` (`~/.local/share/…` by default).
@@ -115,8 +120,23 @@ impl Api {
         })?)
     }
 
-    /// Creates or replaces many records in one transaction: all are written or none.
+    /// Creates or replaces many records in one transaction: all are written or none. After a
+    /// large batch the search index is optimised.
     pub fn put_many(&self, items: Vec<PutItem>) -> ApiResult<Vec<RecordId>> {
+        let large = items.len() >= BULK_OPTIMIZE_THRESHOLD;
+        let ids = self.put_many_unoptimized(items)?;
+        if large {
+            self.optimize_search()?;
+        }
+        Ok(ids)
+    }
+
+    /// Merges the search index after bulk loads (see `store::search::optimize`).
+    pub fn optimize_search(&self) -> ApiResult<()> {
+        Ok(self.store.write(|tx| search::optimize(tx))?)
+    }
+
+    fn put_many_unoptimized(&self, items: Vec<PutItem>) -> ApiResult<Vec<RecordId>> {
         let mut checked = Vec::with_capacity(items.len());
         for (index, item) in items.into_iter().enumerate() {
             let validated = kinds::validate(item.kind, item.data).map_err(|mut e| {
@@ -347,7 +367,7 @@ fn live_of_kind(conn: &rusqlite::Connection, kind: Kind, id: RecordId) -> crate:
 }
 
 /// A version for a local edit: above every reading so far and above the version it replaces.
-fn next_version(clock: &mut Clock, device: &DeviceRow, replaces: Option<&Version>) -> Version {
+pub(crate) fn next_version(clock: &mut Clock, device: &DeviceRow, replaces: Option<&Version>) -> Version {
     let wall = wall_ms();
     if let Some(old) = replaces {
         clock.observe(old, wall);

@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::domain::{Kind, Record, RecordId};
 
 /// The store and this device, as the front ends show them first.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Status {
     pub initialised: bool,
@@ -18,6 +19,8 @@ pub struct Status {
 }
 
 /// One record to create (no id) or replace (id).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PutItem {
     pub kind: Kind,
@@ -26,6 +29,8 @@ pub struct PutItem {
     pub data: Value,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchRequest {
     pub query: String,
@@ -37,12 +42,14 @@ pub struct SearchRequest {
     pub limit: Option<u32>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Choice {
     pub code: String,
     pub label: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GoodPractice {
     pub phase: String,
@@ -51,6 +58,7 @@ pub struct GoodPractice {
     pub how: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Vocabulary {
     pub lists: BTreeMap<String, Vec<Choice>>,
@@ -59,6 +67,7 @@ pub struct Vocabulary {
     pub good_practices: Vec<GoodPractice>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StepSummary {
     pub step: String,
@@ -69,12 +78,14 @@ pub struct StepSummary {
     pub last_activity: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TerritoryOverview {
     pub territory: Record,
     pub steps: Vec<StepSummary>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CheckReport {
     pub ok: bool,
@@ -85,28 +96,35 @@ pub struct CheckReport {
     pub records: u64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BackupReport {
     pub path: String,
     pub bytes: u64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RestoreReport {
     pub restored_from: String,
     pub previous_store_kept_at: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DemoRequest {
     pub territory: String,
     #[serde(default = "default_interviews")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
     pub interviews: u32,
     #[serde(default = "default_workshops")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
     pub workshops: u32,
     #[serde(default = "default_actions")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
     pub actions: u32,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<u64>", optional))]
     pub seed: u64,
 }
 
@@ -120,6 +138,7 @@ fn default_actions() -> u32 {
     8
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DemoReport {
     pub territory_id: RecordId,

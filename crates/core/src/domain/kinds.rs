@@ -138,6 +138,8 @@ fn opt_ref(field: &'static str, kind: Kind, id: &Option<RecordId>) -> Option<Ref
 // ---------------------------------------------------------------- kinds
 
 /// Territoire.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "TerritoryData"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Territory {
@@ -185,6 +187,8 @@ impl KindData for Territory {
 }
 
 /// Feuille de route (step 1, one per territory).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RoadmapData"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Roadmap {
@@ -236,6 +240,8 @@ impl KindData for Roadmap {
 }
 
 /// Structure / acteur.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "OrganisationData"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
@@ -276,6 +282,7 @@ impl KindData for Organisation {
 }
 
 /// A person's consent to the use of what they say, and how it was collected.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Consent {
@@ -307,6 +314,8 @@ impl Consent {
 }
 
 /// Personne.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PersonData"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
@@ -350,6 +359,8 @@ impl KindData for Person {
 }
 
 /// Lien de coopération between two organisations.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "CooperationLinkData"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CooperationLink {
@@ -398,6 +409,7 @@ impl KindData for CooperationLink {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GuideQuestion {
@@ -407,6 +419,7 @@ pub struct GuideQuestion {
     pub hint: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GuideSection {
@@ -416,6 +429,8 @@ pub struct GuideSection {
 }
 
 /// Guide d'entretien: ordered sections and questions.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "InterviewGuideData"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InterviewGuide {
@@ -459,6 +474,7 @@ impl KindData for InterviewGuide {
 }
 
 /// A passage of an interview (an answer or the free notes) tagged with themes, or kept as a quote.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Passage {
@@ -474,6 +490,8 @@ pub struct Passage {
 }
 
 /// Entretien d'acteur.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "InterviewData"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Interview {
@@ -545,6 +563,8 @@ impl KindData for Interview {
 }
 
 /// Thème of the codebook (grille d'analyse).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ThemeData"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Theme {
@@ -579,6 +599,7 @@ impl KindData for Theme {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Participant {
@@ -597,6 +618,7 @@ fn default_attendance() -> Attendance {
     Attendance::Present
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkshopNote {
@@ -605,6 +627,7 @@ pub struct WorkshopNote {
     pub text: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
@@ -615,6 +638,8 @@ pub struct Decision {
 }
 
 /// Atelier / réunion.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "WorkshopData"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Workshop {
@@ -680,6 +705,7 @@ impl KindData for Workshop {
 }
 
 /// Priority of an action: a rank, or impact × feasibility (1 to 5 each).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Priority {
@@ -692,6 +718,8 @@ pub struct Priority {
 }
 
 /// Action of the plan (step 3).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ActionData"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
@@ -769,6 +797,8 @@ impl KindData for Action {
 }
 
 /// Indicateur (step 4).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "IndicatorData"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Indicator {
@@ -808,6 +838,8 @@ impl KindData for Indicator {
 }
 
 /// Mesure: a dated value of an indicator.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "MeasurementData"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Measurement {
@@ -841,6 +873,8 @@ impl KindData for Measurement {
 
 /// Pratique inspirante: the sheet of the programme (objectives, means, keys to success, results,
 /// difficulties, contacts).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PracticeData"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Practice {
@@ -898,6 +932,8 @@ impl KindData for Practice {
 }
 
 /// Pièce jointe: a file kept by its content hash (the bytes live in the store's blob table).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "AttachmentData"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Attachment {

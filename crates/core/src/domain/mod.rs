@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 
 /// The id of any record: a UUID v7 (sorts by creation time), or a v8 derived from a code for
 /// the defaults shipped with the application, so that every device holds the same ids for them.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct RecordId(pub Uuid);
@@ -55,6 +56,7 @@ impl fmt::Display for RecordId {
 }
 
 /// The id of a device (one installation of Maillage). Chosen at `init`, never changes.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DeviceId(pub Uuid);
@@ -71,6 +73,7 @@ impl fmt::Display for DeviceId {
 }
 
 /// The kinds of record, with the names used on the command line, in JSON and in bundles.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -227,6 +230,8 @@ impl<'de> Deserialize<'de> for Version {
 ///
 /// A deleted record is a tombstone: `deleted` is true and `data` is cleared to `{}`, so that the
 /// deletion travels in bundles and no personal data survives it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RecordEnvelope"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
@@ -235,6 +240,7 @@ pub struct Record {
     /// The territory the record belongs to (a territory's own id for a territory); absent for
     /// the programme-wide guides and codebook.
     pub territory_id: Option<RecordId>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub version: Version,
     /// The facilitator who created the record, as they named themselves at `init`.
     pub created_by: String,

@@ -7,7 +7,10 @@ use crate::error::{Error, Result};
 
 /// Migrations in order; the schema version is the number of migrations applied.
 /// Append only: a shipped migration is never edited.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", include_str!("../../migrations/0001_initial.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_initial", include_str!("../../migrations/0001_initial.sql")),
+    ("0002_exchange", include_str!("../../migrations/0002_exchange.sql")),
+];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

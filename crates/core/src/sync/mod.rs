@@ -1,4 +1,5 @@
 //! What lets several devices edit offline and still agree: the hybrid logical clock that orders
-//! edits. (Bundles, merge plans and conflicts build on it.)
+//! edits, and the merge of versions from elsewhere (plan, then apply; conflicts kept).
 
 pub mod clock;
+pub mod merge;

@@ -1,0 +1,54 @@
+//! The command contract is written in four places that must agree: the handler and
+//! `COMMANDS` (src/commands.rs), the app manifest (build.rs) and the capability
+//! (capabilities/main-window.json). A command missing from the capability cannot be called.
+
+use maillage_desktop::commands::COMMANDS;
+
+const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(format!("{MANIFEST_DIR}/{rel}")).unwrap()
+}
+
+#[test]
+fn every_command_is_declared_in_build_rs_and_granted_by_the_capability() {
+    let build = read("build.rs");
+    let capability: serde_json::Value = serde_json::from_str(&read("capabilities/main-window.json")).unwrap();
+    let granted: Vec<&str> = capability["permissions"].as_array().unwrap().iter().filter_map(|p| p.as_str()).collect();
+    for c in COMMANDS {
+        assert!(build.contains(&format!("\"{}\"", c.name)), "build.rs does not declare the command {}", c.name);
+        let permission = format!("allow-{}", c.name.replace('_', "-"));
+        assert!(granted.contains(&permission.as_str()), "the capability does not grant {permission}");
+    }
+    let own: Vec<&&str> = granted.iter().filter(|p| !p.starts_with("core:")).collect();
+    assert_eq!(own.len(), COMMANDS.len(), "the capability grants a command that does not exist: {own:?}");
+}
+
+#[test]
+fn the_capability_grants_no_plugin_beyond_window_and_event_basics() {
+    let capability: serde_json::Value = serde_json::from_str(&read("capabilities/main-window.json")).unwrap();
+    for p in capability["permissions"].as_array().unwrap() {
+        let p = p.as_str().unwrap();
+        assert!(
+            !p.contains(':') || p.starts_with("core:event:") || p == "core:window:allow-destroy",
+            "unexpected permission {p}: no shell, fs, http or dialog access"
+        );
+    }
+}
+
+#[test]
+fn the_csp_allows_nothing_remote_and_no_inline_script() {
+    let conf: serde_json::Value = serde_json::from_str(&read("tauri.conf.json")).unwrap();
+    let security = &conf["app"]["security"];
+    assert_eq!(security["freezePrototype"], true);
+    let csp = security["csp"].as_object().expect("the CSP is set");
+    assert_eq!(csp["default-src"], "'self'");
+    for (directive, value) in csp {
+        let value = value.as_str().unwrap();
+        for bad in ["http://", "https://", "*", "data:", "blob:"] {
+            let allowed_ipc = directive == "connect-src" && value.contains("http://ipc.localhost") && bad == "http://";
+            assert!(allowed_ipc || !value.contains(bad), "{directive} allows {bad}: {value}");
+        }
+    }
+    assert!(!csp["script-src"].as_str().unwrap().contains("unsafe"), "no unsafe-inline or unsafe-eval for scripts");
+}

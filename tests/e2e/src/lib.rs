@@ -1,0 +1,455 @@
+//! # maillage-e2e
+//!
+//! Drives the real Maillage window: `tauri-driver` (in front of Debian's `WebKitWebDriver`)
+//! launches the built `maillage-desktop` binary under Xvfb, and [`App`] talks to it through
+//! WebDriver with `fantoccini`. Every test gets its own store (`MAILLAGE_DB` in a temporary
+//! folder), handed to the application through tauri-driver's environment.
+//!
+//! Run everything with `scripts/e2e.sh` (builds the UI and the app, starts Xvfb). By hand:
+//!
+//! ```sh
+//! cargo build -p maillage-desktop
+//! WEBKIT_DISABLE_COMPOSITING_MODE=0 xvfb-run -a cargo test -p maillage-e2e --test desktop -- --ignored --test-threads=1
+//! ```
+//!
+//! Elements are found by their `data-testid` (listed in `ui/TESTIDS.md`).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// How long to wait for something to appear before failing (never a measured time).
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The workspace's `target/` folder (honours `CARGO_TARGET_DIR`).
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+    }
+}
+
+/// The application under test: `$MAILLAGE_E2E_APP`, else the debug build.
+pub fn app_binary() -> PathBuf {
+    std::env::var_os("MAILLAGE_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/maillage-desktop"))
+}
+
+/// Where the end-to-end run writes its screenshots.
+pub fn screenshot_dir() -> PathBuf {
+    target_dir().join("screenshots")
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    if program.contains('/') {
+        return Some(PathBuf::from(program));
+    }
+    let home_bin = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin"));
+    std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .chain(home_bin)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+}
+
+/// A running `tauri-driver`, serving one store. Stopped with SIGTERM on drop, so that it stops
+/// its WebKitWebDriver child too (SIGKILL would leave that one behind).
+pub struct Driver {
+    child: Child,
+    port: u16,
+    store: PathBuf,
+}
+
+impl Driver {
+    /// Starts tauri-driver; the applications it launches use the store at `store`.
+    pub fn start(store: &Path) -> Result<Driver> {
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let driver = which("tauri-driver").ok_or("tauri-driver is not installed: run scripts/install-deps.sh e2e")?;
+        let child = Command::new(driver)
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            .env("MAILLAGE_DB", store)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let driver = Driver { child, port, store: store.to_path_buf() };
+        let deadline = Instant::now() + PATIENCE;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err("tauri-driver did not start listening".into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(driver)
+    }
+
+    pub fn store(&self) -> &Path {
+        &self.store
+    }
+
+    /// The process id of tauri-driver (its descendants are WebKitWebDriver and the app).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Launches the application (a new WebDriver session) and waits until its page has loaded.
+    pub async fn launch(&self) -> Result<App> {
+        let app = app_binary();
+        if !app.is_file() {
+            return Err(format!("{} is missing: build it with `cargo build -p maillage-desktop`", app.display()).into());
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("tauri:options".into(), json!({ "application": app }));
+        caps.insert("browserName".into(), json!("wry"));
+        let url = format!("http://127.0.0.1:{}", self.port);
+        // One retry: tauri-driver sometimes drops the very first connection while its
+        // WebKitWebDriver child is still starting (hyper's IncompleteMessage).
+        let client = match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
+            Ok(client) => client,
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                ClientBuilder::new(HttpConnector::new())
+                    .capabilities(caps)
+                    .connect(&url)
+                    .await
+                    .map_err(|e| format!("launching the app through tauri-driver: {e}"))?
+            }
+        };
+        let app = App { client };
+        app.wait_ready().await.map_err(|e| format!("waiting for the first screen: {e}"))?;
+        Ok(app)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The Maillage window, through WebDriver.
+pub struct App {
+    pub client: Client,
+}
+
+/// A CSS selector for a `data-testid`.
+pub fn tid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+impl App {
+    /// Waits for the first screen the UI shows, whichever it is.
+    pub async fn wait_ready(&self) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let ready: Value = self
+                .client
+                .execute(
+                    "return document.readyState === 'complete' && \
+                     !!document.querySelector('[data-testid=\"first-launch\"],[data-testid=\"app-shell\"],[data-testid=\"app-notice\"],[data-testid=\"error-message\"],[data-testid=\"placeholder\"]');",
+                    vec![],
+                )
+                .await
+                .unwrap_or(Value::Bool(false));
+            if ready == Value::Bool(true) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err("the window never showed a first screen".into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The element with this `data-testid`, once it exists.
+    pub async fn el(&self, id: &str) -> Result<Element> {
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(&tid(id)))
+            .await
+            .map_err(|e| format!("no element [data-testid={id}] after {PATIENCE:?}: {e}").into())
+    }
+
+    /// Whether an element with this `data-testid` exists right now.
+    pub async fn has(&self, id: &str) -> bool {
+        self.client.find(Locator::Css(&tid(id))).await.is_ok()
+    }
+
+    pub async fn click(&self, id: &str) -> Result<()> {
+        let el = self.el(id).await?;
+        // Scrolled into view first: WebKit refuses clicks on elements outside the viewport.
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&el)?])
+            .await
+            .map_err(|e| format!("scrolling to [data-testid={id}]: {e}"))?;
+        el.click().await.map_err(|e| format!("clicking [data-testid={id}]: {e}"))?;
+        Ok(())
+    }
+
+    /// Types `text` at the end of the field's content, key by key, as a person would.
+    pub async fn type_into(&self, id: &str, text: &str) -> Result<()> {
+        let el = self.el(id).await?;
+        el.send_keys(text).await.map_err(|e| format!("typing into [data-testid={id}]: {e}"))?;
+        Ok(())
+    }
+
+    /// Empties a field, then types `text`.
+    pub async fn fill(&self, id: &str, text: &str) -> Result<()> {
+        let el = self.el(id).await?;
+        el.clear().await.map_err(|e| format!("clearing [data-testid={id}]: {e}"))?;
+        el.send_keys(text).await.map_err(|e| format!("typing into [data-testid={id}]: {e}"))?;
+        Ok(())
+    }
+
+    pub async fn select(&self, id: &str, value: &str) -> Result<()> {
+        self.el(id)
+            .await?
+            .select_by_value(value)
+            .await
+            .map_err(|e| format!("choosing {value} in [data-testid={id}]: {e}"))?;
+        Ok(())
+    }
+
+    /// Scrolls the element into the middle of the window (before a screenshot).
+    pub async fn show(&self, id: &str) -> Result<()> {
+        let el = self.el(id).await?;
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&el)?])
+            .await?;
+        Ok(())
+    }
+
+    pub async fn text(&self, id: &str) -> Result<String> {
+        Ok(self.el(id).await?.text().await?)
+    }
+
+    /// The current value of an input, textarea or select.
+    pub async fn value(&self, id: &str) -> Result<String> {
+        Ok(self.el(id).await?.prop("value").await?.unwrap_or_default())
+    }
+
+    /// Waits until the element's text contains `needle`.
+    pub async fn wait_text(&self, id: &str, needle: &str) -> Result<String> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(&tid(id))).await {
+                if let Ok(text) = el.text().await {
+                    if text.contains(needle) {
+                        return Ok(text);
+                    }
+                    if Instant::now() > deadline {
+                        return Err(format!("[data-testid={id}] says {text:?}, never {needle:?}").into());
+                    }
+                }
+            } else if Instant::now() > deadline {
+                return Err(format!("no element [data-testid={id}] (waiting for {needle:?})").into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until an element with this `data-testid` exists.
+    pub async fn wait_for(&self, id: &str) -> Result<()> {
+        self.el(id).await.map(|_| ())
+    }
+
+    /// Waits until no element with this `data-testid` exists.
+    pub async fn wait_gone(&self, id: &str) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        while self.has(id).await {
+            if Instant::now() > deadline {
+                return Err(format!("[data-testid={id}] never went away").into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(())
+    }
+
+    /// The `data-testid`s present on the page that start with `prefix`, in page order.
+    pub async fn testids(&self, prefix: &str) -> Result<Vec<String>> {
+        let v = self
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll('[data-testid]')).map(e => e.dataset.testid).filter(t => t.startsWith(arguments[0]));",
+                vec![json!(prefix)],
+            )
+            .await?;
+        Ok(serde_json::from_value(v)?)
+    }
+
+    /// Presses a key combination on the focused element (e.g. Ctrl+K).
+    pub async fn press_ctrl(&self, key: char) -> Result<()> {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        use fantoccini::key::Key;
+        let ctrl: char = Key::Control.into();
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: ctrl })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up { value: ctrl });
+        self.client.perform_actions(keys).await?;
+        self.client.release_actions().await?;
+        Ok(())
+    }
+
+    /// Saves a PNG of the window as `target/screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        // Two animation frames: what the page last changed is painted before the picture.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+                vec![],
+            )
+            .await;
+        let png = tokio::time::timeout(PATIENCE, self.client.screenshot())
+            .await
+            .map_err(|_| "the screenshot never came (WEBKIT_DISABLE_COMPOSITING_MODE must be 0 for screenshots)")??;
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    /// Closes the window as a person does with its close button: the window manager's
+    /// `WM_DELETE_WINDOW` request, which the UI may hold while it saves. (WebDriver's own "close
+    /// window" destroys the web view at once, which no person can do.) Waits until the
+    /// application has quit, then ends the WebDriver session.
+    pub async fn close_window(self, driver: &Driver) -> Result<()> {
+        let pid = app_pid(driver).ok_or("the application's process was not found")?;
+        request_close(pid)?;
+        let deadline = Instant::now() + PATIENCE;
+        while Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid) {
+            if Instant::now() > deadline {
+                return Err("the application did not quit after its window was closed".into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = self.client.close().await;
+        Ok(())
+    }
+
+    /// Ends the WebDriver session (the application quits).
+    pub async fn quit(self) -> Result<()> {
+        self.client.close().await?;
+        Ok(())
+    }
+}
+
+/// Every descendant of `pid` (children, grandchildren…), read from `/proc`.
+pub fn descendants(pid: u32) -> Vec<u32> {
+    let mut parent_of = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for entry in entries.flatten() {
+            let Some(p) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
+            if let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) {
+                // "pid (comm) state ppid …": comm may hold spaces, so split after the last ')'.
+                if let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) {
+                    if let Some(ppid) = rest.split_whitespace().nth(1).and_then(|s| s.parse::<u32>().ok()) {
+                        parent_of.push((p, ppid));
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut frontier = vec![pid];
+    while let Some(p) = frontier.pop() {
+        for &(child, parent) in &parent_of {
+            if parent == p && !out.contains(&child) {
+                out.push(child);
+                frontier.push(child);
+            }
+        }
+    }
+    out
+}
+
+/// The command name of a process (`/proc/PID/comm`).
+pub fn comm(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm")).map(|s| s.trim().to_string()).unwrap_or_default()
+}
+
+/// Proportional set size of a process in KiB (`Pss:` of `/proc/PID/smaps_rollup`).
+pub fn pss_kib(pid: u32) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+    text.lines().find(|l| l.starts_with("Pss:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok())
+}
+
+/// The application's process (a child of WebKitWebDriver, under `driver`), once it runs.
+pub fn app_pid(driver: &Driver) -> Option<u32> {
+    let name = app_binary().file_name()?.to_string_lossy().chars().take(15).collect::<String>();
+    descendants(driver.pid()).into_iter().find(|&p| comm(p) == name)
+}
+
+fn is_zombie(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| s.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')))
+        .unwrap_or(true)
+}
+
+/// Sends `WM_DELETE_WINDOW` to every visible top-level window of process `pid`, as a window
+/// manager does when a person clicks the close button.
+pub fn request_close(pid: u32) -> Result<()> {
+    use x11rb::connection::Connection;
+    use x11rb::protocol::xproto::{
+        AtomEnum, ClientMessageEvent, ConnectionExt, EventMask, MapState, CLIENT_MESSAGE_EVENT,
+    };
+    let (conn, screen) = x11rb::connect(None)?;
+    let root = conn.setup().roots[screen].root;
+    let atom = |name: &[u8]| -> Result<u32> { Ok(conn.intern_atom(false, name)?.reply()?.atom) };
+    let (net_wm_pid, protocols, delete) = (atom(b"_NET_WM_PID")?, atom(b"WM_PROTOCOLS")?, atom(b"WM_DELETE_WINDOW")?);
+    let mut sent = 0;
+    for window in conn.query_tree(root)?.reply()?.children {
+        let owner = conn.get_property(false, window, net_wm_pid, AtomEnum::CARDINAL, 0, 1)?.reply()?;
+        if owner.value32().and_then(|mut v| v.next()) != Some(pid) {
+            continue;
+        }
+        if conn.get_window_attributes(window)?.reply()?.map_state != MapState::VIEWABLE {
+            continue;
+        }
+        let event = ClientMessageEvent {
+            response_type: CLIENT_MESSAGE_EVENT,
+            format: 32,
+            sequence: 0,
+            window,
+            type_: protocols,
+            data: [delete, 0, 0, 0, 0].into(),
+        };
+        conn.send_event(false, window, EventMask::NO_EVENT, event)?;
+        sent += 1;
+    }
+    conn.flush()?;
+    if sent == 0 {
+        return Err(format!("no visible window of process {pid}").into());
+    }
+    Ok(())
+}

@@ -1,0 +1,44 @@
+// The backend contract as one interface: the Tauri implementation (tauri.ts) and the in-memory
+// fake used by component tests and screen previews (fake.ts) both implement it.
+import type {
+  BackupReport,
+  CheckReport,
+  DemoReport,
+  DemoRequest,
+  Kind,
+  KindData,
+  PutItem,
+  Record,
+  RecordId,
+  RestoreReport,
+  SearchHit,
+  SearchRequest,
+  Status,
+  TerritoryOverview,
+  Vocabulary,
+} from './types';
+
+export interface Backend {
+  status(): Promise<Status>;
+  init(facilitator: string): Promise<Status>;
+  recordPut<K extends Kind>(kind: K, id: RecordId | null | undefined, data: KindData[K]): Promise<Record<KindData[K]>>;
+  recordPutMany(items: PutItem[]): Promise<RecordId[]>;
+  recordGet<K extends Kind>(kind: K, id: RecordId): Promise<Record<KindData[K]>>;
+  recordList<K extends Kind>(kind: K, territoryId?: RecordId | null): Promise<Record<KindData[K]>[]>;
+  recordDelete(kind: Kind, id: RecordId): Promise<void>;
+  search(request: SearchRequest): Promise<SearchHit[]>;
+  stats(territoryId?: RecordId | null): Promise<{ [kind: string]: number }>;
+  territoryOverview(territoryId: RecordId): Promise<TerritoryOverview>;
+  vocabulary(): Promise<Vocabulary>;
+  decisionToAction(workshopId: RecordId, index: number): Promise<Record<KindData['action']>>;
+  demo(request: DemoRequest): Promise<DemoReport>;
+  check(): Promise<CheckReport>;
+  backupNow(): Promise<BackupReport>;
+  listBackups(): Promise<BackupReport[]>;
+  restore(file: string): Promise<RestoreReport>;
+  /**
+   * Runs `beforeClose` (awaited) when the window is asked to close, so that no keystroke is lost;
+   * the window stays open when it answers false (changes that cannot be saved, shown to the user).
+   */
+  guardClose(beforeClose: () => Promise<boolean>): void;
+}

@@ -1,0 +1,57 @@
+// The types of the backend contract, generated from the Rust structs into ./generated/ (by
+// src-tauri/tests/typescript.rs; a test fails when they are stale). This module only gives the
+// envelope a typed `data` and keeps the short names the screens use.
+import type * as G from './generated';
+
+export type {
+  BackupReport,
+  CheckReport,
+  Choice,
+  Consent,
+  Decision,
+  DemoReport,
+  DemoRequest,
+  ErrorCode,
+  GoodPractice,
+  GuideQuestion,
+  GuideSection,
+  Kind,
+  KindData,
+  Participant,
+  Passage,
+  Priority,
+  PutItem,
+  RecordId,
+  RestoreReport,
+  SearchHit,
+  SearchRequest,
+  SnippetPart,
+  Status,
+  StepSummary,
+  Vocabulary,
+  WorkshopNote,
+} from './generated';
+
+/** What every command rejects with. `message` is French and is shown as is. */
+export type ApiError = G.ApiError;
+
+/** The envelope every record travels in, with the data of its kind. */
+export type Record<D = unknown> = Omit<G.RecordEnvelope, 'data'> & { data: D };
+
+export type TerritoryOverview = Omit<G.TerritoryOverview, 'territory'> & { territory: Record<Territory> };
+
+// The data of each kind of record.
+export type Territory = G.TerritoryData;
+export type Roadmap = G.RoadmapData;
+export type Organisation = G.OrganisationData;
+export type Person = G.PersonData;
+export type CooperationLink = G.CooperationLinkData;
+export type InterviewGuide = G.InterviewGuideData;
+export type Interview = G.InterviewData;
+export type Theme = G.ThemeData;
+export type Workshop = G.WorkshopData;
+export type Action = G.ActionData;
+export type Indicator = G.IndicatorData;
+export type Measurement = G.MeasurementData;
+export type Practice = G.PracticeData;
+export type Attachment = G.AttachmentData;

@@ -1,0 +1,66 @@
+// What every screen shares: the device's status, the vocabulary, the territories and the one
+// the facilitator is working on.
+import { backend, type Choice, type Record, type Status, type Territory, type Vocabulary } from '../backend';
+
+const TERRITORY_KEY = 'maillage.territoire';
+
+export const app = $state<{
+  status: Status | null;
+  vocab: Vocabulary | null;
+  territories: Record<Territory>[];
+  territoryId: string | null;
+  /** A French message shown in the top bar for a failure outside any form. */
+  notice: string | null;
+}>({ status: null, vocab: null, territories: [], territoryId: null, notice: null });
+
+export function choices(list: string): Choice[] {
+  return app.vocab?.lists[list] ?? [];
+}
+
+/** The French label of a code of a closed list (the code itself when unknown). */
+export function labelOf(list: string, code: string | null | undefined): string {
+  if (!code) return '';
+  return choices(list).find((c) => c.code === code)?.label ?? code;
+}
+
+/** The French name of a kind, with a capital: "Entretien". */
+export function kindLabel(kind: string): string {
+  const l = app.vocab?.kinds.find((k) => k.code === kind)?.label ?? kind;
+  return l.charAt(0).toUpperCase() + l.slice(1);
+}
+
+export function currentTerritory(): Record<Territory> | null {
+  return app.territories.find((t) => t.id === app.territoryId) ?? null;
+}
+
+export function setTerritory(id: string | null): void {
+  app.territoryId = id;
+  try {
+    if (id) localStorage.setItem(TERRITORY_KEY, id);
+    else localStorage.removeItem(TERRITORY_KEY);
+  } catch {
+    // storage may be unavailable; the choice then lasts for the session
+  }
+}
+
+export async function refreshTerritories(): Promise<void> {
+  const list = await backend().recordList('territory');
+  list.sort((a, b) => a.data.name.localeCompare(b.data.name, 'fr'));
+  app.territories = list;
+  if (!app.territoryId || !list.some((t) => t.id === app.territoryId)) {
+    let saved: string | null = null;
+    try {
+      saved = localStorage.getItem(TERRITORY_KEY);
+    } catch {
+      saved = null;
+    }
+    setTerritory(list.find((t) => t.id === saved)?.id ?? list[0]?.id ?? null);
+  }
+}
+
+export async function loadApp(): Promise<void> {
+  const b = backend();
+  app.status = await b.status();
+  app.vocab = await b.vocabulary();
+  if (app.status.initialised) await refreshTerritories();
+}

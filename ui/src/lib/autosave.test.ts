@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Autosaver, flushAll } from './autosave.svelte';
+
+/** A save whose completion the test decides. */
+function controllableSave() {
+  const saved: string[] = [];
+  const waiting: { value: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  const save = (value: string) =>
+    new Promise<void>((resolve, reject) => {
+      waiting.push({
+        value,
+        resolve: () => {
+          saved.push(value);
+          resolve();
+        },
+        reject,
+      });
+    });
+  return { save, saved, waiting };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('Autosaver', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('saves once after a pause in typing, not at every keystroke', async () => {
+    const { save, waiting } = controllableSave();
+    const s = new Autosaver<string>({ save, delay: 600 });
+    s.update('B');
+    await vi.advanceTimersByTimeAsync(300);
+    s.update('Bo');
+    await vi.advanceTimersByTimeAsync(300);
+    s.update('Bon');
+    expect(waiting).toHaveLength(0);
+    expect(s.state).toBe('dirty');
+    await vi.advanceTimersByTimeAsync(600);
+    expect(waiting.map((w) => w.value)).toEqual(['Bon']);
+    waiting[0].resolve();
+    await s.dispose();
+  });
+
+  it('says "saved" only once the backend resolved the save', async () => {
+    const { save, waiting } = controllableSave();
+    const s = new Autosaver<string>({ save, delay: 600 });
+    s.update('Bonjour');
+    await vi.advanceTimersByTimeAsync(600);
+    expect(s.state).toBe('saving');
+    waiting[0].resolve();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.state).toBe('saved');
+    s.discard();
+  });
+
+  it('flushes at once on demand and resolves when stored', async () => {
+    const { save, waiting, saved } = controllableSave();
+    const s = new Autosaver<string>({ save, delay: 600 });
+    s.update('texte');
+    const flushed = s.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(waiting).toHaveLength(1);
+    let done = false;
+    void flushed.then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toBe(false);
+    waiting[0].resolve();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toBe(true);
+    expect(saved).toEqual(['texte']);
+    s.discard();
+  });
+
+  it('loses no keystroke typed while a save is in flight, and never lets an older save land last', async () => {
+    const { save, waiting, saved } = controllableSave();
+    const s = new Autosaver<string>({ save, delay: 600 });
+    s.update('Bon');
+    await vi.advanceTimersByTimeAsync(600);
+    expect(waiting).toHaveLength(1);
+    // typing goes on while "Bon" is being stored: update() returns at once
+    s.update('Bonjour');
+    s.update('Bonjour à tous');
+    expect(s.state).toBe('saving');
+    const flushed = s.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(waiting).toHaveLength(1); // the second save waits for the first
+    waiting[0].resolve();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.state).toBe('saving');
+    expect(waiting).toHaveLength(2);
+    expect(waiting[1].value).toBe('Bonjour à tous');
+    waiting[1].resolve();
+    await flushed;
+    expect(saved).toEqual(['Bon', 'Bonjour à tous']);
+    expect(s.state).toBe('saved');
+    s.discard();
+  });
+
+  it('sends nothing that the client-side check refuses, and says why', async () => {
+    const save = vi.fn(async () => {});
+    const s = new Autosaver<string>({
+      save,
+      check: (v) => (v.trim() ? null : { code: 'invalid', message: 'Le titre est obligatoire.', field: 'title' }),
+    });
+    s.update('  ');
+    await s.flush();
+    expect(save).not.toHaveBeenCalled();
+    expect(s.state).toBe('error');
+    expect(s.error?.message).toBe('Le titre est obligatoire.');
+    s.update('Titre');
+    await s.flush();
+    expect(save).toHaveBeenCalledWith('Titre');
+    expect(s.state).toBe('saved');
+    s.discard();
+  });
+
+  it('keeps a refused snapshot pending and shows the backend message', async () => {
+    let fail = true;
+    const save = vi.fn(async () => {
+      if (fail) throw { code: 'invalid', message: 'la date est impossible', field: 'date' };
+    });
+    const s = new Autosaver<string>({ save });
+    s.update('x');
+    await s.flush();
+    expect(s.state).toBe('error');
+    expect(s.error).toEqual({ code: 'invalid', message: 'la date est impossible', field: 'date' });
+    fail = false;
+    await s.flush(); // retried: nothing typed is dropped
+    expect(save).toHaveBeenCalledTimes(2);
+    expect(s.state).toBe('saved');
+    s.discard();
+  });
+
+  it('flushAll saves every open editor (window close, route change)', async () => {
+    const a = vi.fn(async () => {});
+    const b = vi.fn(async () => {});
+    const sa = new Autosaver<string>({ save: a });
+    const sb = new Autosaver<string>({ save: b });
+    sa.update('a');
+    sb.update('b');
+    await flushAll();
+    expect(a).toHaveBeenCalledWith('a');
+    expect(b).toHaveBeenCalledWith('b');
+    sa.discard();
+    sb.discard();
+    await tick;
+  });
+});

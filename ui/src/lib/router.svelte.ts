@@ -1,0 +1,68 @@
+// A small hash router: `#/entretiens/<id>`. Every navigation first asks the open editors to
+// save (they also save when they are closed), so leaving a screen never loses a keystroke.
+import { flushAll } from './autosave.svelte';
+
+export type Section =
+  | 'bienvenue'
+  | 'territoires'
+  | 'acteurs'
+  | 'entretiens'
+  | 'ateliers'
+  | 'plan'
+  | 'pratiques'
+  | 'recherche'
+  | 'parametres';
+
+export interface Route {
+  section: Section;
+  /** The rest of the path: `["<id>"]`, `["personnes", "<id>"]`… */
+  parts: string[];
+  query: URLSearchParams;
+}
+
+const SECTIONS: Section[] = [
+  'bienvenue',
+  'territoires',
+  'acteurs',
+  'entretiens',
+  'ateliers',
+  'plan',
+  'pratiques',
+  'recherche',
+  'parametres',
+];
+
+export function parseHash(hash: string): Route {
+  const raw = hash.replace(/^#\/?/, '');
+  const [path, qs] = raw.split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const head = parts.shift() as Section | undefined;
+  const section = head && SECTIONS.includes(head) ? head : 'territoires';
+  return { section, parts, query: new URLSearchParams(qs ?? '') };
+}
+
+export const router = $state<{ route: Route }>({
+  route: parseHash(typeof location === 'undefined' ? '' : location.hash),
+});
+
+export function navigate(path: string, opts: { replace?: boolean } = {}): void {
+  void flushAll();
+  const hash = '#' + (path.startsWith('/') ? path : '/' + path);
+  if (opts.replace) {
+    history.replaceState(history.state, '', hash);
+    router.route = parseHash(hash);
+  } else if (location.hash !== hash) {
+    location.hash = hash;
+    router.route = parseHash(hash);
+  }
+}
+
+let started = false;
+export function startRouter(): void {
+  if (started) return;
+  started = true;
+  window.addEventListener('hashchange', () => {
+    void flushAll();
+    router.route = parseHash(location.hash);
+  });
+}

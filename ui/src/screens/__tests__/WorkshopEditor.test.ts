@@ -1,0 +1,47 @@
+import { fireEvent, render } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import WorkshopEditor from '../WorkshopEditor.svelte';
+import { byTestId, until, useFake } from '../../test/helpers';
+
+async function type(testid: string, text: string) {
+  const el = byTestId(testid) as HTMLInputElement;
+  el.value = text;
+  await fireEvent.input(el);
+}
+
+describe('workshop', () => {
+  it('turns a decision into an action in one gesture', async () => {
+    const fake = await useFake();
+    render(WorkshopEditor, { props: { id: null } });
+    await until(() => !!byTestId('workshop-title'));
+    await type('workshop-title', 'COPIL de lancement');
+    await type('workshop-decision-new', 'Ouvrir un lieu d’accueil parents-enfants');
+    await fireEvent.click(byTestId('workshop-decision-add')!);
+    await fireEvent.click(byTestId('decision-to-action-0')!);
+    await until(() => !!byTestId('decision-action-link-0'));
+    const actionId = byTestId('decision-action-link-0')!.dataset.id!;
+    const action = fake.records.get(actionId)!;
+    expect(action.kind).toBe('action');
+    expect(action.data.title).toBe('Ouvrir un lieu d’accueil parents-enfants');
+    expect(action.data.status).toBe('retenue');
+    const workshop = [...fake.records.values()].find((r) => r.kind === 'workshop' && r.data.title === 'COPIL de lancement')!;
+    expect(workshop.data.decisions[0].action_id).toBe(actionId);
+    // the next autosave keeps the link
+    await type('workshop-place', 'Mairie');
+    await fireEvent.focusOut(byTestId('workshop-place')!);
+    await until(() => fake.records.get(workshop.id)!.data.place === 'Mairie');
+    expect(fake.records.get(workshop.id)!.data.decisions[0].action_id).toBe(actionId);
+  });
+
+  it('refuses to create the action while the workshop has no title', async () => {
+    const fake = await useFake();
+    render(WorkshopEditor, { props: { id: null } });
+    await until(() => !!byTestId('workshop-title'));
+    await type('workshop-decision-new', 'Une décision');
+    await fireEvent.click(byTestId('workshop-decision-add')!);
+    await fireEvent.click(byTestId('decision-to-action-0')!);
+    await until(() => !!byTestId('action-error'));
+    expect(byTestId('action-error')!.textContent).toContain('titre');
+    expect(fake.calls.some((c) => c.command === 'decision_to_action')).toBe(false);
+  });
+});

@@ -1,0 +1,22 @@
+// Component tests run in happy-dom against the in-memory FakeBackend (src/backend/fake.ts).
+import { afterEach } from 'vitest';
+import { cleanup } from '@testing-library/svelte';
+import { parseHash, router } from '../lib/router.svelte';
+
+/** Back to no route, as a fresh window (tests that render several screens call it in between). */
+export function resetRoute(): void {
+  history.replaceState(null, '', location.pathname);
+  router.route = parseHash('');
+}
+
+afterEach(() => {
+  cleanup();
+  resetRoute();
+});
+
+// happy-dom does not match `:checked` on <option>, which Svelte's `bind:value` on a <select> reads.
+const originalQuery = HTMLSelectElement.prototype.querySelector;
+HTMLSelectElement.prototype.querySelector = function (this: HTMLSelectElement, selector: string) {
+  if (selector === ':checked') return this.selectedIndex >= 0 ? this.options[this.selectedIndex] : null;
+  return originalQuery.call(this, selector);
+} as typeof HTMLSelectElement.prototype.querySelector;
