@@ -1,32 +1,62 @@
-# Maillage — every target installs what it needs on a fresh Debian/Ubuntu machine.
-#   make run     start Maillage
-#   make test    every test
-#   make bench   performance figures (JSON)
+# Maillage — every target installs what it needs on a fresh Debian/Ubuntu machine
+# (scripts/install-deps.sh: Debian packages, npm packages, tauri-driver; Rust crates come with cargo).
+#   make run       start the desktop application
+#   make test      every test: Rust (core, CLI, desktop shell), UI (Vitest), end-to-end (real window)
+#   make bench     performance figures, as JSON
+#   make package   the .deb of the desktop application
+#   make fuzz      10 minutes of fuzzing of the bundle reader
 SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
-DEMO_DB ?= $(CURDIR)/target/demo/maillage.sqlite3
 
-.PHONY: run test bench fmt lint deps-build cli-demo test-core
+.PHONY: run run-cli test test-rust test-ui test-e2e bench bench-core bench-desktop package fuzz fmt lint
 
-deps-build:
-	@scripts/install-deps.sh build
+run:
+	scripts/run-desktop.sh
 
-run: deps-build
-	$(CARGO) build --release -p maillage-cli
-	@if [ ! -f "$(DEMO_DB)" ]; then \
-	  ./target/release/maillage --db "$(DEMO_DB)" init --facilitator "Animatrice de démonstration" && \
-	  ./target/release/maillage --db "$(DEMO_DB)" demo --territory "Cité éducative de Valmont"; fi
-	./target/release/maillage --db "$(DEMO_DB)" stats
-	@echo "Essayez : ./target/release/maillage --db $(DEMO_DB) search coopération"
+# The command line on a demo store, for machines without a display.
+run-cli:
+	scripts/install-deps.sh build
+	$(CARGO) build --locked --release -p maillage-cli
+	@db=target/demo/maillage.sqlite3; if [ ! -f $$db ]; then \
+	  ./target/release/maillage --db $$db init --facilitator "Animatrice de démonstration" && \
+	  ./target/release/maillage --db $$db demo --territory "Cité éducative de Valmont"; fi; \
+	./target/release/maillage --db $$db stats
 
-test: deps-build test-core
+test: test-ui test-rust test-e2e
 
-test-core:
-	$(CARGO) test --workspace --locked
+test-ui:
+	scripts/install-deps.sh desktop
+	scripts/ui-build.sh
+	cd ui && npm test --silent
 
-bench: deps-build
-	$(CARGO) run --release --locked -p maillage-bench
+# The UI must be built first: the desktop crate embeds ui/dist at compile time.
+test-rust:
+	scripts/install-deps.sh desktop
+	scripts/ui-build.sh
+	$(CARGO) test --locked --workspace --exclude maillage-e2e
+
+test-e2e:
+	scripts/e2e.sh
+
+bench: bench-core bench-desktop
+
+bench-core:
+	scripts/install-deps.sh build
+	$(CARGO) run --locked --release -p maillage-bench
+
+bench-desktop:
+	scripts/bench-desktop.sh
+
+package:
+	scripts/package.sh
+
+# New inputs go to target/, the committed seeds stay as they are.
+fuzz:
+	rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	mkdir -p target/fuzz-corpus/bundle_reader
+	$(CARGO) +nightly fuzz run bundle_reader target/fuzz-corpus/bundle_reader fuzz/corpus/bundle_reader -- -max_total_time=600 -rss_limit_mb=2048 -timeout=10
 
 fmt:
 	$(CARGO) fmt --all

@@ -1034,6 +1034,14 @@ fn explain_json_error(kind: Kind, raw: &str) -> Invalid {
     }
 }
 
+/// The display title of a record (empty for a tombstone).
+pub fn title_of(record: &super::Record) -> String {
+    if record.deleted {
+        return String::new();
+    }
+    validate(record.kind, record.data.clone()).map(|v| v.title).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1096,12 +1104,4 @@ mod tests {
                 .unwrap_err();
         assert_eq!(err.field, "consent.date");
     }
-}
-
-/// The display title of a record (empty for a tombstone).
-pub fn title_of(record: &super::Record) -> String {
-    if record.deleted {
-        return String::new();
-    }
-    validate(record.kind, record.data.clone()).map(|v| v.title).unwrap_or_default()
 }

@@ -10,13 +10,11 @@ pub fn searchable_text(data: &serde_json::Value) -> String {
 
 fn collect(value: &serde_json::Value, out: &mut String) {
     match value {
-        serde_json::Value::String(s) => {
-            if !looks_like_id_or_date(s) && !s.is_empty() {
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                out.push_str(s);
+        serde_json::Value::String(s) if !looks_like_id_or_date(s) && !s.is_empty() => {
+            if !out.is_empty() {
+                out.push('\n');
             }
+            out.push_str(s);
         }
         serde_json::Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
         serde_json::Value::Object(map) => map.values().for_each(|v| collect(v, out)),

@@ -1,5 +1,8 @@
 //! The command line as a user types it: real processes, a real store file, exit codes and
 //! messages checked the way a script or a person would.
+//! One test binary per crate: the exchange (bundle) tests are a module of it.
+
+mod exchange;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -1,4 +1,7 @@
 //! Integration tests of maillage-core through its public api, on real store files.
+//! One test binary per crate: the exchange (bundle) tests are a module of it.
+
+mod exchange;
 
 use std::path::{Path, PathBuf};
 
@@ -70,7 +73,15 @@ fn canonical_dump_depends_on_the_records_not_on_history() {
         .demo(&DemoRequest { territory: "Valmont".into(), interviews: 4, workshops: 2, actions: 2, seed: 9 })
         .unwrap();
     let mut all: Vec<Record> = Vec::new();
-    source.store().read(|c| records::for_each(c, false, |r| Ok(all.push(r)))).unwrap();
+    source
+        .store()
+        .read(|c| {
+            records::for_each(c, false, |r| {
+                all.push(r);
+                Ok(())
+            })
+        })
+        .unwrap();
 
     let write_all = |api: &Api, order: &[Record]| {
         api.store()
