@@ -9,7 +9,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run run-cli test test-rust test-ui test-e2e bench bench-core bench-desktop package fuzz fmt lint
+.PHONY: run run-cli test test-ui test-e2e bench bench-core bench-desktop package fuzz fmt lint
 
 run:
 	scripts/run-desktop.sh
@@ -23,19 +23,15 @@ run-cli:
 	  ./target/release/maillage --db $$db demo --territory "Cité éducative de Valmont"; fi; \
 	./target/release/maillage --db $$db stats
 
-test: test-ui test-rust test-e2e
+test:
+	scripts/test.sh
 
 test-ui:
 	scripts/install-deps.sh desktop
 	scripts/ui-build.sh
 	cd ui && npm test --silent
 
-# The UI must be built first: the desktop crate embeds ui/dist at compile time.
-test-rust:
-	scripts/install-deps.sh desktop
-	scripts/ui-build.sh
-	$(CARGO) test --locked --workspace --exclude maillage-e2e
-
+# Only the end-to-end tests of the real window (under Xvfb).
 test-e2e:
 	scripts/e2e.sh
 

@@ -23,9 +23,6 @@ export MAILLAGE_E2E_APP="$target/$profile/maillage-desktop"
 
 rm -rf "$target/screenshots"
 mkdir -p "$target/screenshots"
-# No accessibility bus under Xvfb (it only slows the start). The app turns WebKit's accelerated
-# compositing off unless told otherwise; WebDriver screenshots hang without it, so keep it on here.
-export NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=0
 timeout 1800 xvfb-run -a --server-args="-screen 0 1440x960x24" \
-  cargo test --locked --workspace --test desktop -- --ignored --test-threads=1 "$@"
+  cargo test --locked --workspace --test desktop --test exchanges -- "$@"
 echo "e2e: screenshots in $target/screenshots/"

@@ -19,6 +19,16 @@ fn main() {
         "backup_now",
         "list_backups",
         "restore",
+        "keys_show",
+        "export_bundle",
+        "verify_bundle",
+        "import_bundle",
+        "conflicts",
+        "resolve_conflict",
+        "hq_public_keys",
+        "set_hq_public_keys",
+        "exchange_places",
+        "bundle_files",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),

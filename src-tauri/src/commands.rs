@@ -153,6 +153,16 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         backup_now,
         list_backups,
         restore,
+        crate::exchange::keys_show,
+        crate::exchange::export_bundle,
+        crate::exchange::verify_bundle,
+        crate::exchange::import_bundle,
+        crate::exchange::conflicts,
+        crate::exchange::resolve_conflict,
+        crate::exchange::hq_public_keys,
+        crate::exchange::set_hq_public_keys,
+        crate::exchange::exchange_places,
+        crate::exchange::bundle_files,
     ]
 }
 
@@ -190,6 +200,16 @@ signatures! {
     backup_now("Record<string, never>") -> "BackupReport";
     list_backups("Record<string, never>") -> "Array<BackupReport>";
     restore("{ file: string }") -> "RestoreReport";
+    keys_show("Record<string, never>") -> "KeysReport";
+    export_bundle("{ request: ExportRequest; onProgress: { onmessage: (progress: ExportProgress) => void } }") -> "ExportReport";
+    verify_bundle("{ file: string }") -> "ImportReport";
+    import_bundle("{ file: string; dryRun: boolean }") -> "ImportReport";
+    conflicts("{ includeResolved?: boolean | null }") -> "Array<ConflictView>";
+    resolve_conflict("{ id: string; keep: Keep }") -> "ConflictView";
+    hq_public_keys("Record<string, never>") -> "Array<string>";
+    set_hq_public_keys("{ keys: Array<string> }") -> "Array<string>";
+    exchange_places("Record<string, never>") -> "Array<Place>";
+    bundle_files("{ dir: string }") -> "Array<BundleFile>";
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@
 //! ```
 
 pub mod commands;
+mod exchange;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;

@@ -2,8 +2,8 @@
 //!
 //! Each test starts its own tauri-driver on a fresh store in a temporary folder, drives the
 //! window as a facilitator would, and checks the store afterwards through `maillage-core`, the
-//! same code the command line uses. They are `#[ignore]`d in a plain `cargo test` because they
-//! need the built application, Xvfb and tauri-driver: `scripts/e2e.sh` runs them.
+//! same code the command line uses. They need the built application, a display (Xvfb)
+//! and tauri-driver: `make test` (scripts/test.sh) provides them and runs these tests with the others.
 
 use maillage_core::api::{Api, DemoRequest};
 use maillage_core::domain::Kind;
@@ -36,7 +36,6 @@ fn records(store: &std::path::Path, kind: Kind) -> Vec<maillage_core::Record> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs the built app, Xvfb and tauri-driver: run scripts/e2e.sh"]
 async fn closing_the_window_mid_typing_loses_no_word_and_search_finds_it() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let store = store_in(&dir);
@@ -107,7 +106,6 @@ async fn closing_the_window_mid_typing_loses_no_word_and_search_finds_it() -> Re
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs the built app, Xvfb and tauri-driver: run scripts/e2e.sh"]
 async fn a_workshop_decision_becomes_an_action_that_moves_on_the_board() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let store = demo_store(&dir);
@@ -155,7 +153,6 @@ async fn a_workshop_decision_becomes_an_action_that_moves_on_the_board() -> Resu
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs the built app, Xvfb and tauri-driver: run scripts/e2e.sh"]
 async fn a_bad_value_shows_a_french_message_and_saves_nothing() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let store = demo_store(&dir);
@@ -206,7 +203,6 @@ async fn a_bad_value_shows_a_french_message_and_saves_nothing() -> Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs the built app, Xvfb and tauri-driver: run scripts/e2e.sh"]
 async fn every_main_screen_shows_the_demo_territory() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let store = demo_store(&dir);
@@ -251,7 +247,6 @@ async fn every_main_screen_shows_the_demo_territory() -> Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs the built app, Xvfb and tauri-driver: run scripts/e2e.sh"]
 async fn a_store_from_a_newer_maillage_opens_the_window_with_a_french_message() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let store = store_in(&dir);
@@ -276,7 +271,6 @@ async fn a_store_from_a_newer_maillage_opens_the_window_with_a_french_message() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs the built app, Xvfb and tauri-driver: run scripts/e2e.sh"]
 async fn the_first_launch_offers_the_demo_territory() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let store = store_in(&dir);

@@ -28,6 +28,7 @@ const routes = [
   ['pratiques', '/?fake=demo#/pratiques', 'practices'],
   ['recherche', '/?fake=demo#/recherche', 'search'],
   ['paramètres', '/?fake=demo#/parametres', 'settings'],
+  ['échanges', '/?fake=demo#/echanges', 'echanges'],
 ];
 let total = 0;
 try {

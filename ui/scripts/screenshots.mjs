@@ -129,6 +129,22 @@ try {
   await page.waitForSelector(tid('backup-row-0'));
   await page.click(tid('restore-0'));
   await shot('23-settings');
+  // Échanges: a co-facilitator's bundle checked (dry run) next to a damaged file, then applied
+  await page.goto(base + '?fake=demo#/echanges');
+  await page.waitForSelector(tid('echanges'));
+  await page.waitForSelector('[data-testid="import-place"] option', { state: 'attached' });
+  await page.selectOption(tid('import-place'), '/home/animatrice/Téléchargements');
+  await page.click(tid('import-list'));
+  await page.click(tid('import-file-0'));
+  await page.click(tid('import-file-1'));
+  await page.click(tid('import-check'));
+  await page.waitForSelector('[data-testid^="import-kinds-"]');
+  await page.evaluate(() => document.querySelector('[data-testid="import"]')?.scrollIntoView());
+  await shot('26-echanges-import');
+  await page.click(tid('import-apply'));
+  await page.waitForSelector('[data-testid^="conflict-keep-loser-"]');
+  await page.evaluate(() => document.querySelector('[data-testid="conflicts"]')?.scrollIntoView());
+  await shot('27-echanges-conflit');
   // thousands of records
   await page.goto(base + '?fake=big#/acteurs/personnes');
   await page.waitForSelector(tid('person-table'));

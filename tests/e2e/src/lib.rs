@@ -9,7 +9,7 @@
 //!
 //! ```sh
 //! cargo build -p maillage-desktop
-//! WEBKIT_DISABLE_COMPOSITING_MODE=0 xvfb-run -a cargo test -p maillage-e2e --test desktop -- --ignored --test-threads=1
+//! xvfb-run -a cargo test -p maillage-e2e
 //! ```
 //!
 //! Elements are found by their `data-testid` (listed in `ui/TESTIDS.md`).
@@ -74,11 +74,21 @@ pub struct Driver {
     child: Child,
     port: u16,
     store: PathBuf,
+    /// Held while the driver lives: one application at a time, whatever the test threads (two
+    /// windows on a 2-core machine make each other's timings flaky). Dropped last.
+    _one_at_a_time: std::sync::MutexGuard<'static, ()>,
 }
+
+static ONE_APP_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Driver {
     /// Starts tauri-driver; the applications it launches use the store at `store`.
     pub fn start(store: &Path) -> Result<Driver> {
+        // A test that failed while holding the lock poisons it; the next one may still run.
+        let serial = ONE_APP_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+            return Err("no display: run the end-to-end tests under Xvfb (make test, or scripts/e2e.sh)".into());
+        }
         let port = free_port()?;
         let native_port = free_port()?;
         let driver = which("tauri-driver").ok_or("tauri-driver is not installed: run scripts/install-deps.sh e2e")?;
@@ -86,10 +96,14 @@ impl Driver {
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
             .env("MAILLAGE_DB", store)
+            // No accessibility bus under Xvfb (it only slows the start); WebDriver screenshots
+            // hang without WebKit's accelerated compositing, which the app otherwise turns off.
+            .env("NO_AT_BRIDGE", "1")
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "0")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()?;
-        let driver = Driver { child, port, store: store.to_path_buf() };
+        let driver = Driver { child, port, store: store.to_path_buf(), _one_at_a_time: serial };
         let deadline = Instant::now() + PATIENCE;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if Instant::now() > deadline {
@@ -452,4 +466,32 @@ pub fn request_close(pid: u32) -> Result<()> {
         return Err(format!("no visible window of process {pid}").into());
     }
     Ok(())
+}
+
+/// The `maillage` command line of this workspace (`$MAILLAGE_E2E_CLI`, else the debug build),
+/// built with cargo when it is missing.
+pub fn cli_binary() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("MAILLAGE_E2E_CLI") {
+        return Ok(PathBuf::from(path));
+    }
+    let path = target_dir().join("debug/maillage");
+    if !path.is_file() {
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["build", "--locked", "-p", "maillage-cli"])
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
+            .status()?;
+        if !status.success() {
+            return Err("building the maillage command line failed".into());
+        }
+    }
+    Ok(path)
+}
+
+/// Runs `maillage --db STORE ARGS…` and returns its standard output; fails with its stderr.
+pub fn cli(store: &Path, args: &[&str]) -> Result<String> {
+    let out = Command::new(cli_binary()?).arg("--db").arg(store).args(args).output()?;
+    if !out.status.success() {
+        return Err(format!("maillage {args:?} failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    Ok(String::from_utf8(out.stdout)?)
 }

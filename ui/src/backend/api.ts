@@ -2,7 +2,16 @@
 // fake used by component tests and screen previews (fake.ts) both implement it.
 import type {
   BackupReport,
+  BundleFile,
   CheckReport,
+  ConflictView,
+  ExportProgress,
+  ExportReport,
+  ExportRequest,
+  ImportReport,
+  Keep,
+  KeysReport,
+  Place,
   DemoReport,
   DemoRequest,
   Kind,
@@ -36,6 +45,18 @@ export interface Backend {
   backupNow(): Promise<BackupReport>;
   listBackups(): Promise<BackupReport[]>;
   restore(file: string): Promise<RestoreReport>;
+  // Échanges: bundles, conflicts, headquarters' keys, where bundles go.
+  keysShow(): Promise<KeysReport>;
+  /** Writes a bundle; `onProgress` hears how far it is (records read, then the file written). */
+  exportBundle(request: ExportRequest, onProgress: (p: ExportProgress) => void): Promise<ExportReport>;
+  verifyBundle(file: string): Promise<ImportReport>;
+  importBundle(file: string, dryRun: boolean): Promise<ImportReport>;
+  conflicts(includeResolved?: boolean): Promise<ConflictView[]>;
+  resolveConflict(id: string, keep: Keep): Promise<ConflictView>;
+  hqPublicKeys(): Promise<string[]>;
+  setHqPublicKeys(keys: string[]): Promise<string[]>;
+  exchangePlaces(): Promise<Place[]>;
+  bundleFiles(dir: string): Promise<BundleFile[]>;
   /**
    * Runs `beforeClose` (awaited) when the window is asked to close, so that no keystroke is lost;
    * the window stays open when it answers false (changes that cannot be saved, shown to the user).

@@ -5,7 +5,16 @@ import type { Backend } from './api';
 import type {
   ApiError,
   BackupReport,
+  BundleFile,
   Choice,
+  ConflictView,
+  ExportProgress,
+  ExportReport,
+  ExportRequest,
+  ImportReport,
+  Keep,
+  KindReport,
+  Place,
   DemoRequest,
   Kind,
   PutItem,
@@ -216,6 +225,25 @@ export interface FakeOptions {
   withDemo?: boolean;
   /** Keep the demo's own ids (those `maillage demo --seed 0` makes): to replay writes into a real store. */
   demoKeepsIds?: boolean;
+}
+
+/** A bundle on the fake disk: what importing it reports and changes, or why it is refused. */
+export interface FakeBundleFile {
+  bytes: number;
+  modified: string;
+  imported: boolean;
+  /** Written by this device's export. */
+  own?: boolean;
+  facilitator?: string;
+  bundleId?: string;
+  knownDevice?: boolean;
+  kinds?: { [kind: string]: KindReport };
+  /** Records written when applied. */
+  records?: Record[];
+  /** Conflicts opened when applied. */
+  conflicts?: ConflictView[];
+  /** The import is refused with this error. */
+  refusal?: ApiError;
 }
 
 export class FakeBackend implements Backend {
@@ -614,6 +642,235 @@ export class FakeBackend implements Backend {
       restored_from: file,
       previous_store_kept_at: '/home/animatrice/.local/share/fr.maillage.desktop/maillage.sqlite3.avant-restauration',
     };
+  };
+
+  // ---------------------------------------------------------------- échanges
+
+  /** Bundle files on the fake disk, by path. */
+  files = new Map<string, FakeBundleFile>();
+  hqKeys: string[] = [];
+  conflictList: ConflictView[] = [];
+  places: Place[] = [
+    { label: 'Documents', path: '/home/animatrice/Documents' },
+    { label: 'Téléchargements', path: '/home/animatrice/Téléchargements' },
+    { label: 'Clé USB ou disque « KINGSTON »', path: '/media/animatrice/KINGSTON' },
+    { label: 'Dossier des échanges de Maillage', path: '/home/animatrice/.local/share/fr.maillage.desktop/echanges' },
+  ];
+  private exports = 0;
+
+  /** Puts a bundle on the fake disk: a co-facilitator's (its report and the conflicts it brings) or a refused one. */
+  addBundleFile(path: string, file: Omit<FakeBundleFile, 'imported' | 'modified'> & { modified?: string }): void {
+    this.files.set(path, { modified: new Date().toISOString(), imported: false, ...file });
+  }
+
+  /** Previews of the Échanges screen: a co-facilitator's bundle (bringing a conflict) and a damaged file. */
+  addExchangeSamples(): void {
+    const action = [...this.records.values()].find((r) => r.kind === 'action' && !r.deleted);
+    if (!action) return;
+    const loser = { ...clone(action), version: this.version(), updated_at: new Date().toISOString() };
+    loser.data = { ...loser.data, title: `${loser.data.title} (version de Karim)`, status: 'en_cours' };
+    this.addBundleFile('/home/animatrice/Téléchargements/maillage-cite-educative-de-valmont-karim.maillage', {
+      bytes: 48_213,
+      facilitator: 'Karim Benali',
+      kinds: {
+        action: { added: 1, updated: 2, unchanged: 5, deleted: 0, in_conflict: 1 },
+        interview: { added: 3, updated: 0, unchanged: 9, deleted: 1, in_conflict: 0 },
+        organisation: { added: 0, updated: 1, unchanged: 14, deleted: 0, in_conflict: 0 },
+      },
+      conflicts: [
+        {
+          id: 'c0ffee0123456789',
+          record_id: action.id,
+          kind: 'action',
+          title: action.data.title,
+          status: 'open',
+          resolution: null,
+          found_at: new Date().toISOString(),
+          found_in_bundle: '0192f0aa-0000-7000-8000-000000000001',
+          resolved_at: null,
+          winner: clone(action),
+          loser,
+          fields: ['status', 'title'],
+        },
+      ],
+    });
+    this.addBundleFile('/home/animatrice/Téléchargements/copie-abimee.maillage', {
+      bytes: 20_480,
+      refusal: {
+        code: 'bundle_damaged',
+        message: "paquet refusé (intégrité de l'archive) : l'archive s'arrête avant la fin : le fichier est abîmé ou incomplet ; copiez-le à nouveau ou demandez un nouvel export",
+        field: null,
+      },
+    });
+  }
+
+  keysShow = async () => {
+    await this.tick('keys_show', null);
+    return {
+      this_device: {
+        device_id: '01a205b4-107a-715c-b324-07624346caff',
+        facilitator: this.facilitator ?? '',
+        public_key: '7f'.repeat(32),
+        fingerprint: '3f2a-91c0-5b7e-d4a8-0c61-e2f9-7a35-b810',
+      },
+      known_devices: [],
+    };
+  };
+
+  exportBundle = async (request: ExportRequest, onProgress: (p: ExportProgress) => void): Promise<ExportReport> => {
+    await this.tick('export_bundle', { request }, true);
+    this.requireInit();
+    if (!request.out.trim()) throw invalid('out', 'indiquez où écrire le paquet');
+    for (const key of request.to)
+      if (!key.startsWith('age1'))
+        throw { code: 'key_file', message: 'la clé publique du siège n\'est pas valide (attendu « age1… ») : recopiez-la sans la modifier', field: null };
+    const dir = request.out.slice(0, request.out.lastIndexOf('/'));
+    if (!this.places.some((p) => p.path === dir) && ![...this.files.keys()].some((f) => f.startsWith(dir + '/')))
+      throw { code: 'io', message: `impossible d'écrire ${request.out} : dossier introuvable`, field: null };
+    const all = [...this.records.values()];
+    const total = all.length;
+    onProgress({ stage: 'reading', records: 0, total });
+    await new Promise((r) => setTimeout(r, this.latencyMs || 5));
+    onProgress({ stage: 'reading', records: Math.floor(total / 2), total });
+    await new Promise((r) => setTimeout(r, this.latencyMs || 5));
+    onProgress({ stage: 'writing', records: total, total });
+    await new Promise((r) => setTimeout(r, this.latencyMs || 5));
+    const carried = request.since_last && this.exports > 0 ? all.filter((r) => r.created_device !== '00000000-0000-0000-0000-000000000000') : all;
+    const kinds: { [k: string]: { live: number; deleted: number } } = {};
+    for (const r of carried) {
+      kinds[r.kind] ??= { live: 0, deleted: 0 };
+      kinds[r.kind][r.deleted ? 'deleted' : 'live'] += 1;
+    }
+    this.exports += 1;
+    const bytes = 2048 + carried.length * 180;
+    const report: ExportReport = {
+      path: request.out,
+      bundle_id: uuid(),
+      sequence: this.exports,
+      covers: request.since_last && this.exports > 1 ? 'since' : 'full',
+      since_sequence: request.since_last && this.exports > 1 ? this.exports - 1 : null,
+      kinds,
+      records: carried.length,
+      deleted: carried.filter((r) => r.deleted).length,
+      conflicts: this.conflictList.filter((c) => c.status === 'open').length,
+      attachments: 0,
+      json_bytes: carried.length * 600,
+      bytes,
+      sealed_for: [...request.to],
+    };
+    this.files.set(request.out, { bytes, modified: new Date().toISOString(), imported: false, own: true });
+    onProgress({ stage: 'done', records: total, total });
+    return report;
+  };
+
+  private bundleReport(file: string, dryRun: boolean): ImportReport {
+    const f = this.files.get(file);
+    if (!f) throw { code: 'io', message: `impossible de lire ${file} : fichier introuvable`, field: null } satisfies ApiError;
+    if (f.refusal) throw clone(f.refusal);
+    const kinds: { [k: string]: KindReport } = clone(f.kinds ?? {});
+    const zero = (): KindReport => ({ added: 0, updated: 0, unchanged: 0, deleted: 0, in_conflict: 0 });
+    const totals = zero();
+    for (const k of Object.values(kinds)) for (const key of Object.keys(totals) as (keyof KindReport)[]) totals[key] += k[key];
+    const already = f.imported;
+    const verb = dryRun ? "à l'import : " : '';
+    return {
+      file: file.split('/').pop() ?? file,
+      bundle_id: f.bundleId ?? '0192f0aa-0000-7000-8000-000000000001',
+      device_id: f.own ? '01a205b4-107a-715c-b324-07624346caff' : '0192f0aa-1111-7000-8000-00000000c0fa',
+      facilitator: f.own ? (this.facilitator ?? '') : (f.facilitator ?? 'Co-animateur'),
+      device_fingerprint: f.own ? '3f2a-91c0-5b7e-d4a8-0c61-e2f9-7a35-b810' : '9c41-07de-22b3-5f18-a6e0-3d7c-81f4-2b95',
+      key_status: f.own ? 'this_device' : f.knownDevice ? 'known' : 'new',
+      sequence: 1,
+      covers: 'full',
+      since_sequence: null,
+      created_at: f.modified,
+      territories: [],
+      sealed: false,
+      already_imported: already,
+      dry_run: dryRun,
+      kinds: already ? {} : kinds,
+      totals: already ? zero() : totals,
+      attachments_added: 0,
+      message: already
+        ? "déjà importé, rien n'a changé"
+        : `${verb}${totals.added} ajouté(s), ${totals.updated} modifié(s), ${totals.unchanged} inchangé(s), ${totals.deleted} supprimé(s), ${totals.in_conflict} en conflit`,
+    };
+  }
+
+  verifyBundle = async (file: string) => {
+    await this.tick('verify_bundle', { file });
+    return this.bundleReport(file, true);
+  };
+
+  importBundle = async (file: string, dryRun: boolean) => {
+    await this.tick('import_bundle', { file, dryRun }, !dryRun);
+    this.requireInit();
+    const report = this.bundleReport(file, dryRun);
+    const f = this.files.get(file)!;
+    if (!dryRun && !f.imported) {
+      f.imported = true;
+      for (const r of f.records ?? []) this.records.set(r.id, clone(r));
+      for (const c of f.conflicts ?? []) this.conflictList.push(clone(c));
+      if (!f.own) f.knownDevice = true;
+    }
+    return report;
+  };
+
+  conflicts = async (includeResolved = false) => {
+    await this.tick('conflicts', { includeResolved });
+    return clone(this.conflictList.filter((c) => includeResolved || c.status === 'open'));
+  };
+
+  resolveConflict = async (id: string, keep: Keep) => {
+    await this.tick('resolve_conflict', { id, keep }, true);
+    const c = this.conflictList.find((x) => x.id === id || (id.length >= 6 && x.id.startsWith(id)));
+    if (!c) throw { code: 'conflict_not_found', message: `aucun conflit ${id}`, field: null } satisfies ApiError;
+    if (c.status !== 'open') throw { code: 'conflict_already_resolved', message: `le conflit ${c.id} est déjà réglé`, field: null };
+    const source = keep === 'winner' ? c.winner : c.loser;
+    const current = this.records.get(c.record_id);
+    if (current) this.records.set(c.record_id, { ...current, data: clone(source.data), deleted: source.deleted, version: this.version(), updated_at: new Date().toISOString() });
+    c.status = 'resolved';
+    c.resolution = keep === 'winner' ? 'keep_winner' : 'keep_loser';
+    c.resolved_at = new Date().toISOString();
+    return clone(c);
+  };
+
+  hqPublicKeys = async () => {
+    await this.tick('hq_public_keys', null);
+    return [...this.hqKeys];
+  };
+
+  setHqPublicKeys = async (keys: string[]) => {
+    await this.tick('set_hq_public_keys', { keys }, true);
+    const clean: string[] = [];
+    for (const [i, raw] of keys.entries()) {
+      const k = raw.trim();
+      if (!k) continue;
+      if (!/^age1[02-9ac-hj-np-z]{58}$/.test(k))
+        throw invalid(
+          'hq_public_keys',
+          `la clé n° ${i + 1} n'est pas une clé publique du siège : attendu une ligne « age1… » (le contenu du fichier hq.pub remis par le siège), recopiée sans la modifier`,
+        );
+      if (!clean.includes(k)) clean.push(k);
+    }
+    this.hqKeys = clean;
+    return [...clean];
+  };
+
+  exchangePlaces = async () => {
+    await this.tick('exchange_places', null);
+    return clone(this.places);
+  };
+
+  bundleFiles = async (dir: string): Promise<BundleFile[]> => {
+    await this.tick('bundle_files', { dir });
+    const d = dir.replace(/\/+$/, '');
+    if (!this.places.some((p) => p.path === d) && ![...this.files.keys()].some((f) => f.startsWith(d + '/')))
+      throw { code: 'io', message: `impossible de lire ${dir} : dossier introuvable`, field: null } satisfies ApiError;
+    return [...this.files.entries()]
+      .filter(([p]) => p.slice(0, p.lastIndexOf('/')) === d && p.endsWith('.maillage'))
+      .sort((a, b) => (a[1].modified < b[1].modified ? 1 : -1))
+      .map(([path, f]) => ({ path, name: path.split('/').pop()!, bytes: f.bytes, modified: f.modified }));
   };
 
   closeGuards: (() => Promise<boolean>)[] = [];

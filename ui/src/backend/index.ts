@@ -25,6 +25,7 @@ export async function installBackend(): Promise<Backend> {
     const mode = new URLSearchParams(location.search).get('fake');
     const fake = new FakeBackend({ latencyMs: 40, initialised: mode !== null, withDemo: mode === 'demo' || mode === 'big' });
     if (mode === 'big') fake.addBulk(3000);
+    if (mode === 'demo') fake.addExchangeSamples();
     current = fake;
     return fake;
   }

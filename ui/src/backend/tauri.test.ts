@@ -4,7 +4,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 const invoke = vi.fn();
 const listeners: ((e: unknown) => Promise<void>)[] = [];
-vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
+vi.mock('@tauri-apps/api/core', () => ({
+  invoke: (...args: unknown[]) => invoke(...args),
+  Channel: class {
+    onmessage: (m: unknown) => void = () => {};
+  },
+}));
 vi.mock('@tauri-apps/api/window', () => ({
   getCurrentWindow: () => ({
     onCloseRequested: async (h: (e: unknown) => Promise<void>) => {
@@ -83,5 +88,33 @@ describe('tauri gateway', () => {
     answer = false;
     await listeners[0](event);
     expect(event.prevented).toBe(true);
+  });
+});
+
+describe('tauri gateway of the Échanges screen', () => {
+  beforeEach(() => invoke.mockReset().mockResolvedValue(null));
+
+  it('names the arguments as the exchange commands expect, progress through a channel', async () => {
+    const heard: unknown[] = [];
+    await b.exportBundle({ out: '/m/a.maillage', since_last: true, to: [] }, (p) => heard.push(p));
+    await b.importBundle('/m/a.maillage', true);
+    await b.verifyBundle('/m/a.maillage');
+    await b.conflicts();
+    await b.resolveConflict('c0ffee01', 'loser');
+    await b.setHqPublicKeys(['age1x']);
+    await b.bundleFiles('/m');
+    const [name, args] = invoke.mock.calls[0] as [string, { request: unknown; onProgress: { onmessage: (m: unknown) => void } }];
+    expect(name).toBe('export_bundle');
+    expect(args.request).toEqual({ out: '/m/a.maillage', since_last: true, to: [] });
+    args.onProgress.onmessage({ stage: 'reading', records: 1, total: 2 });
+    expect(heard).toEqual([{ stage: 'reading', records: 1, total: 2 }]);
+    expect(invoke.mock.calls.slice(1)).toEqual([
+      ['import_bundle', { file: '/m/a.maillage', dryRun: true }],
+      ['verify_bundle', { file: '/m/a.maillage' }],
+      ['conflicts', { includeResolved: false }],
+      ['resolve_conflict', { id: 'c0ffee01', keep: 'loser' }],
+      ['set_hq_public_keys', { keys: ['age1x'] }],
+      ['bundle_files', { dir: '/m' }],
+    ]);
   });
 });

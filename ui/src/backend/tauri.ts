@@ -1,9 +1,9 @@
 // The only module of the front end that talks to Tauri. Top-level invoke arguments are
 // camelCase; fields inside `request` objects are snake_case (serde).
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import { getCurrentWindow } from '@tauri-apps/api/window';
 import type { Backend } from './api';
-import type { ApiError, ErrorCode } from './types';
+import type { ApiError, ErrorCode, ExportProgress } from './types';
 
 /** Every rejection becomes an ApiError whose French message can be shown as is. */
 function normalise(e: unknown): ApiError {
@@ -40,6 +40,20 @@ export const tauriBackend: Backend = {
   backupNow: () => call('backup_now'),
   listBackups: () => call('list_backups'),
   restore: (file) => call('restore', { file }),
+  keysShow: () => call('keys_show'),
+  exportBundle: (request, onProgress) => {
+    const channel = new Channel<ExportProgress>();
+    channel.onmessage = onProgress;
+    return call('export_bundle', { request, onProgress: channel });
+  },
+  verifyBundle: (file) => call('verify_bundle', { file }),
+  importBundle: (file, dryRun) => call('import_bundle', { file, dryRun }),
+  conflicts: (includeResolved) => call('conflicts', { includeResolved: includeResolved ?? false }),
+  resolveConflict: (id, keep) => call('resolve_conflict', { id, keep }),
+  hqPublicKeys: () => call('hq_public_keys'),
+  setHqPublicKeys: (keys) => call('set_hq_public_keys', { keys }),
+  exchangePlaces: () => call('exchange_places'),
+  bundleFiles: (dir) => call('bundle_files', { dir }),
   guardClose(beforeClose) {
     // Tauri awaits this handler, then destroys the window unless it was prevented: the pending
     // save lands first.

@@ -11,6 +11,7 @@ export type Section =
   | 'plan'
   | 'pratiques'
   | 'recherche'
+  | 'echanges'
   | 'parametres';
 
 export interface Route {
@@ -29,6 +30,7 @@ const SECTIONS: Section[] = [
   'plan',
   'pratiques',
   'recherche',
+  'echanges',
   'parametres',
 ];
 

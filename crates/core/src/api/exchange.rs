@@ -45,6 +45,7 @@ pub use crate::sync::merge::{ConflictStatus, KindReport, Resolution};
 // ---------------------------------------------------------------- types
 
 /// This device's identity as others see it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceKeyInfo {
     pub device_id: String,
@@ -56,6 +57,7 @@ pub struct DeviceKeyInfo {
 }
 
 /// A device whose bundles this store accepts.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KnownDevice {
     pub device_id: String,
@@ -68,6 +70,7 @@ pub struct KnownDevice {
     pub first_seen_bundle: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KeysReport {
     pub this_device: DeviceKeyInfo,
@@ -91,6 +94,7 @@ pub struct HqKeys {
     pub public_key: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportRequest {
     pub out: PathBuf,
@@ -102,6 +106,7 @@ pub struct ExportRequest {
     pub to: Vec<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExportReport {
     pub path: String,
@@ -124,6 +129,7 @@ pub struct ExportReport {
     pub sealed_for: Vec<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportOptions {
     /// Headquarters' secret key file, to open a sealed bundle.
@@ -135,6 +141,7 @@ pub struct ImportOptions {
 }
 
 /// How this store knows the key of the bundle's device.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyStatus {
@@ -148,6 +155,7 @@ pub enum KeyStatus {
     New,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
     pub file: String,
@@ -174,6 +182,7 @@ pub struct ImportReport {
 }
 
 /// Which version a person keeps when resolving a conflict.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Keep {
@@ -182,6 +191,7 @@ pub enum Keep {
 }
 
 /// A conflict as the front ends show it: the two versions side by side.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConflictView {
     pub id: String,
@@ -385,6 +395,7 @@ impl Api {
 }
 
 /// How far an export is: records read out of `total`, then the file being compressed and written.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ExportProgress {
     pub stage: ExportStage,
@@ -392,6 +403,7 @@ pub struct ExportProgress {
     pub total: u64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportStage {

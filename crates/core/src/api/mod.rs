@@ -3,6 +3,7 @@
 
 mod error;
 mod exchange;
+mod settings;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -13,6 +14,7 @@ use serde_json::Value;
 
 pub use error::{ApiError, ErrorCode};
 pub use exchange::*;
+pub use settings::*;
 pub use types::*;
 
 use crate::domain::kinds::{self, Validated};

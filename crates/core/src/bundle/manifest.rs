@@ -42,6 +42,7 @@ pub struct Manifest {
     pub entries: Vec<EntryDigest>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TerritoryRef {
@@ -59,6 +60,7 @@ pub struct Coverage {
     pub since_sequence: Option<u64>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KindCount {

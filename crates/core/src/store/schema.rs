@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_initial", include_str!("../../migrations/0001_initial.sql")),
     ("0002_exchange", include_str!("../../migrations/0002_exchange.sql")),
+    ("0003_settings", include_str!("../../migrations/0003_settings.sql")),
 ];
 
 /// The schema version this binary writes.
