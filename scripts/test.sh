@@ -4,7 +4,8 @@
 #   2. the interface: build (the desktop crate embeds ui/dist) and Vitest
 #   3. every Rust test of the workspace — core, command line, desktop shell (types freshness,
 #      command contract) and the end-to-end tests of the real window — under Xvfb, in one cargo
-#      invocation so that Tauri is compiled once.
+#      invocation so that Tauri is compiled once;
+#   4. the interface's parity test: what the screens write, replayed into a real store.
 # Screenshots of each main screen are written to target/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +19,6 @@ target="${CARGO_TARGET_DIR:-$PWD/target}"
 rm -rf "$target/screenshots"
 mkdir -p "$target/screenshots"
 timeout 3600 xvfb-run -a --server-args="-screen 0 1440x960x24" cargo test --locked --workspace
+# The screens' writes replayed into a real store through the command line just built.
+(cd ui && npm run test:parity --silent)
 echo "test: screenshots in $target/screenshots/"

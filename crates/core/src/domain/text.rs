@@ -1,11 +1,34 @@
 //! What of a record is searchable: every text a person wrote, none of the ids.
 
-/// Gathers the words of a record's data for the full-text index: every string value, except ids
-/// and dates, joined by newlines.
+/// Gathers the words of a record's data for the full-text index: every text a person wrote,
+/// joined by newlines — not ids, dates, hashes or the codes of closed lists (`pending`,
+/// `brouillon`…), and not the top-level title, which the index holds in a column of its own.
 pub fn searchable_text(data: &serde_json::Value) -> String {
     let mut out = String::new();
-    collect(data, &mut out);
+    match data {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                if !TITLE_KEYS.contains(&key.as_str()) {
+                    collect_field(key, value, &mut out);
+                }
+            }
+        }
+        other => collect(other, &mut out),
+    }
     out
+}
+
+/// Top-level fields a record's title is made of (see `KindData::title`).
+const TITLE_KEYS: [&str; 3] = ["title", "name", "label"];
+
+/// Fields whose values are codes of the method's closed lists or technical values, never prose.
+const CODE_KEYS: [&str; 10] =
+    ["status", "kind", "category", "engagement", "attendance", "fields", "source", "code", "media_type", "sha256"];
+
+fn collect_field(key: &str, value: &serde_json::Value, out: &mut String) {
+    if !CODE_KEYS.contains(&key) {
+        collect(value, out);
+    }
 }
 
 fn collect(value: &serde_json::Value, out: &mut String) {
@@ -17,7 +40,7 @@ fn collect(value: &serde_json::Value, out: &mut String) {
             out.push_str(s);
         }
         serde_json::Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
-        serde_json::Value::Object(map) => map.values().for_each(|v| collect(v, out)),
+        serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| collect_field(k, v, out)),
         _ => {}
     }
 }
@@ -57,11 +80,22 @@ mod tests {
         let text = searchable_text(&json!({
             "territory_id": "0193a1b2-0000-7000-8000-000000000000",
             "date": "2026-11-22",
-            "title": "Rencontre",
+            "place": "Rencontre",
             "answers": {"q1": "Les élèves"},
         }));
         assert!(text.contains("Rencontre") && text.contains("Les élèves"));
         assert!(!text.contains("0193a1b2") && !text.contains("2026-11-22"));
+    }
+
+    #[test]
+    fn codes_of_closed_lists_and_the_title_are_left_out_of_the_text() {
+        let text = searchable_text(&json!({
+            "title": "Principale du collège",
+            "status": "brouillon",
+            "consent": {"status": "pending", "how": "oral"},
+            "notes": "La confidentialité des situations",
+        }));
+        assert_eq!(text, "oral\nLa confidentialité des situations");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 // Every record shape the screens write is accepted by the real core: the screens are driven
 // against the fake backend, then every write they made is replayed with the `maillage` command
 // line into a real store holding the same demo territory (`maillage demo` is deterministic).
-// Skipped when the command line has not been built (cargo build -p maillage-cli).
+// Needs the command line built (cargo build -p maillage-cli): `npm run test:parity`, which
+// `make test` runs after the Rust tests; `npm test` leaves it out.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,7 +45,11 @@ async function tick(testid: string) {
   await fireEvent.change(el);
 }
 
-describe.skipIf(!CLI)('the real core accepts what the screens write', () => {
+if (!CLI) {
+  throw new Error('the maillage command line is not built: run `cargo build -p maillage-cli` first');
+}
+
+describe('the real core accepts what the screens write', () => {
   it('replays every write of the screens into a real store', async () => {
     const fake = await useFake({ initialised: true, withDemo: true, demoKeepsIds: true });
     const territory = app.territoryId!;
