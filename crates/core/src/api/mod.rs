@@ -116,7 +116,7 @@ impl Api {
         Ok(self.store.write(|tx| {
             let device = device::require(tx)?;
             let mut clock = device.clock;
-            let record = write_record(tx, &device, &mut clock, kind, id, validated)?;
+            let record = write_record(tx, &device, &mut clock, &mut KindCache::default(), kind, id, validated)?;
             device::save_clock(tx, &clock)?;
             Ok(record)
         })?)
@@ -151,8 +151,9 @@ impl Api {
             let device = device::require(tx)?;
             let mut clock = device.clock;
             let mut ids = Vec::with_capacity(checked.len());
+            let mut kinds = KindCache::default();
             for (kind, id, validated) in checked {
-                ids.push(write_record(tx, &device, &mut clock, kind, id, validated)?.id);
+                ids.push(write_record(tx, &device, &mut clock, &mut kinds, kind, id, validated)?.id);
             }
             device::save_clock(tx, &clock)?;
             Ok(ids)
@@ -237,10 +238,11 @@ impl Api {
                 "notes": format!("Décision de l'atelier du {}", french_date(&data.date)),
             });
             let action = kinds::validate(Kind::Action, action).map_err(Error::Invalid)?;
-            let action = write_record(tx, &device, &mut clock, Kind::Action, None, action)?;
+            let mut kinds = KindCache::default();
+            let action = write_record(tx, &device, &mut clock, &mut kinds, Kind::Action, None, action)?;
             data.decisions[index as usize].action_id = Some(action.id);
             let updated = kinds::validate(Kind::Workshop, serde_json::to_value(&data)?).map_err(Error::Invalid)?;
-            write_record(tx, &device, &mut clock, Kind::Workshop, Some(workshop_id), updated)?;
+            write_record(tx, &device, &mut clock, &mut kinds, Kind::Workshop, Some(workshop_id), updated)?;
             device::save_clock(tx, &clock)?;
             Ok(action)
         })?)
@@ -385,10 +387,27 @@ pub(crate) fn next_version(clock: &mut Clock, device: &DeviceRow, replaces: Opti
     version
 }
 
+/// The kinds of live records already looked up or written in one transaction: a batch (a demo,
+/// an import of many records) checks its references without asking the store again and again.
+#[derive(Default)]
+struct KindCache(std::collections::HashMap<RecordId, Option<Kind>>);
+
+impl KindCache {
+    fn live_kind(&mut self, tx: &rusqlite::Connection, id: RecordId) -> crate::error::Result<Option<Kind>> {
+        if let Some(kind) = self.0.get(&id) {
+            return Ok(*kind);
+        }
+        let kind = records::live_kind(tx, id)?;
+        self.0.insert(id, kind);
+        Ok(kind)
+    }
+}
+
 fn write_record(
     tx: &rusqlite::Connection,
     device: &DeviceRow,
     clock: &mut Clock,
+    kinds: &mut KindCache,
     kind: Kind,
     id: Option<RecordId>,
     mut validated: Validated,
@@ -410,14 +429,14 @@ fn write_record(
         Some(id)
     } else {
         if let Some(t) = validated.territory_id {
-            if records::live_kind(tx, t)? != Some(Kind::Territory) {
+            if kinds.live_kind(tx, t)? != Some(Kind::Territory) {
                 return Err(Error::UnknownTerritory(t));
             }
         }
         validated.territory_id
     };
     for reference in &validated.references {
-        if records::live_kind(tx, reference.id)? != Some(reference.kind) {
+        if kinds.live_kind(tx, reference.id)? != Some(reference.kind) {
             return Err(Error::DanglingReference {
                 field: reference.field.to_string(),
                 id: reference.id,
@@ -451,7 +470,13 @@ fn write_record(
         deleted: false,
         data: validated.data,
     };
-    records::upsert(tx, &RecordRow { record: &record, title: &validated.title, date: validated.date.as_deref() })?;
+    let row = RecordRow { record: &record, title: &validated.title, date: validated.date.as_deref() };
+    if existing.is_some() {
+        records::upsert(tx, &row)?;
+    } else {
+        records::insert_new(tx, &row)?;
+    }
+    kinds.0.insert(record.id, Some(kind));
     Ok(record)
 }
 

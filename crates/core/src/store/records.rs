@@ -128,6 +128,35 @@ pub fn upsert(conn: &Connection, row: &RecordRow<'_>) -> Result<i64> {
     Ok(seq)
 }
 
+/// Writes a record known to be absent (a creation): no index entry to replace.
+pub fn insert_new(conn: &Connection, row: &RecordRow<'_>) -> Result<i64> {
+    let r = row.record;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO record (id, kind, territory_id, version, created_by, created_device, created_at, updated_at, deleted, title, date, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    stmt.execute(params![
+        r.id.to_string(),
+        r.kind.as_str(),
+        r.territory_id.map(|t| t.to_string()),
+        r.version.to_string(),
+        r.created_by,
+        r.created_device.to_string(),
+        r.created_at,
+        r.updated_at,
+        r.deleted as i64,
+        row.title,
+        row.date,
+        crate::canonical::to_string(&r.data)
+    ])?;
+    let seq = conn.last_insert_rowid();
+    if !r.deleted {
+        let mut ins = conn.prepare_cached("INSERT INTO record_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+        ins.execute(params![seq, row.title, text::searchable_text(&r.data)])?;
+    }
+    Ok(seq)
+}
+
 /// Every record, live and tombstones, in id order, one at a time (dumps, bundles).
 pub fn for_each(conn: &Connection, include_deleted: bool, mut f: impl FnMut(Record) -> Result<()>) -> Result<()> {
     let sql = format!("SELECT {COLUMNS} FROM record WHERE (?1 OR deleted = 0) ORDER BY id");
