@@ -11,7 +11,9 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use maillage_core::api::{Api, DemoRequest, ExportRequest, ImportOptions};
+use maillage_core::api::{DemoRequest, ExportRequest, ImportOptions};
+
+use crate::{fresh_destination, open, round3, stored_rows};
 use serde_json::{json, Value};
 
 /// Builds the store, measures, and returns the figures as JSON.
@@ -74,16 +76,6 @@ pub fn run_with(dir: &Path, territories: u64) -> Value {
     })
 }
 
-fn open(dir: &Path, name: &str) -> Api {
-    let api = Api::open(&dir.join(name)).expect("open store");
-    api.init("Banc d'essai").expect("init");
-    api
-}
-
-fn round3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
-}
-
 const COLUMNS: &str =
     "id, kind, territory_id, version, created_by, created_device, created_at, updated_at, deleted, data";
 
@@ -132,59 +124,11 @@ fn raw_export(store: &Path, out: &Path) -> f64 {
     t.elapsed().as_secs_f64()
 }
 
-type Row = (
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    Option<String>,
-    String,
-    String,
-);
-
 /// The same rows upserted by a plain prepared-statement loop (record and full-text index, one
 /// transaction) into a fresh store of the same schema. Returns the seconds taken.
 fn raw_upsert(from: &Path, to: &Path) -> f64 {
-    drop(open(to.parent().expect("dir"), to.file_name().expect("name").to_str().expect("utf-8")));
-    let src = rusqlite::Connection::open(from).expect("source");
-    let mut stmt = src
-        .prepare(
-            "SELECT r.id, r.kind, r.territory_id, r.version, r.created_by, r.created_device, r.created_at,
-                    r.updated_at, r.deleted, r.title, r.date, r.data, COALESCE(f.body, '')
-             FROM record r LEFT JOIN record_fts f ON f.rowid = r.seq
-             WHERE r.created_device != '00000000-0000-0000-0000-000000000000' ORDER BY r.id",
-        )
-        .expect("select");
-    let rows: Vec<Row> = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-                r.get(9)?,
-                r.get(10)?,
-                r.get(11)?,
-                r.get(12)?,
-            ))
-        })
-        .expect("rows")
-        .collect::<Result<_, _>>()
-        .expect("rows");
-    let mut dst = rusqlite::Connection::open(to).expect("destination");
-    dst.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-        .expect("pragmas");
+    let rows = stored_rows(from);
+    let mut dst = fresh_destination(to);
     let t = Instant::now();
     let tx = dst.transaction().expect("tx");
     {

@@ -50,11 +50,11 @@ fn summary(mut samples: Vec<f64>) -> Value {
     })
 }
 
-fn round3(x: f64) -> f64 {
+pub(crate) fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-fn open(dir: &Path, name: &str) -> Api {
+pub(crate) fn open(dir: &Path, name: &str) -> Api {
     let api = Api::open(&dir.join(name)).expect("open store");
     api.init("Banc d'essai").expect("init");
     api
@@ -176,35 +176,35 @@ fn search_latency(api: &Api) -> Value {
     search
 }
 
-/// The baseline: the rows `put_many` wrote, copied by a plain prepared-statement loop into a
-/// fresh store of the same schema, in one transaction, full-text index included.
-fn raw_copy(from: &Path, to: &Path) -> f64 {
-    drop(open(to.parent().expect("dir"), to.file_name().expect("name").to_str().expect("utf-8")));
+/// A stored row: the `record` columns, then the full-text body.
+pub(crate) type Row = (
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+);
+
+/// Every row of `from` but the shipped defaults, with its full-text body, in write order.
+pub(crate) fn stored_rows(from: &Path) -> Vec<Row> {
     let src = rusqlite::Connection::open(from).expect("source");
     let mut stmt = src
         .prepare(
             "SELECT r.id, r.kind, r.territory_id, r.version, r.created_by, r.created_device, r.created_at,
-                    r.updated_at, r.deleted, r.title, r.date, r.data, f.body
-             FROM record r JOIN record_fts f ON f.rowid = r.seq WHERE r.created_device != '00000000-0000-0000-0000-000000000000'
-             ORDER BY r.seq",
+                    r.updated_at, r.deleted, r.title, r.date, r.data, COALESCE(f.body, '')
+             FROM record r LEFT JOIN record_fts f ON f.rowid = r.seq
+             WHERE r.created_device != '00000000-0000-0000-0000-000000000000' ORDER BY r.seq",
         )
         .expect("select");
-    type Row = (
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-        String,
-        Option<String>,
-        String,
-        String,
-    );
-    let rows: Vec<Row> = stmt
+    let rows = stmt
         .query_map([], |r| {
             Ok((
                 r.get(0)?,
@@ -225,9 +225,24 @@ fn raw_copy(from: &Path, to: &Path) -> f64 {
         .expect("rows")
         .collect::<Result<_, _>>()
         .expect("rows");
-    let mut dst = rusqlite::Connection::open(to).expect("destination");
+    rows
+}
+
+/// A fresh store of the current schema at `to`, opened as a plain connection with the store's
+/// durability settings: where the raw baselines write.
+pub(crate) fn fresh_destination(to: &Path) -> rusqlite::Connection {
+    drop(open(to.parent().expect("dir"), to.file_name().expect("name").to_str().expect("utf-8")));
+    let dst = rusqlite::Connection::open(to).expect("destination");
     dst.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
         .expect("pragmas");
+    dst
+}
+
+/// The baseline: the rows `put_many` wrote, copied by a plain prepared-statement loop into a
+/// fresh store of the same schema, in one transaction, full-text index included.
+fn raw_copy(from: &Path, to: &Path) -> f64 {
+    let rows = stored_rows(from);
+    let mut dst = fresh_destination(to);
     let t = Instant::now();
     let tx = dst.transaction().expect("tx");
     {
