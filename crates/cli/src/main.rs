@@ -14,7 +14,7 @@ use std::process::ExitCode;
 mod exchange;
 
 use clap::{Parser, Subcommand};
-use maillage_core::api::{self, Api, ApiError, DemoRequest, SearchRequest};
+use maillage_core::api::{self, Api, ApiError, AttachRequest, DemoRequest, SearchRequest};
 use maillage_core::domain::{kinds, Kind, RecordId};
 
 #[derive(Parser)]
@@ -124,6 +124,16 @@ enum RecordCommand {
         kind: Kind,
         #[arg(value_parser = parse_id)]
         id: RecordId,
+    },
+    /// Keep a file as an attachment of a territory (and of one of its records); prints its id.
+    Attach {
+        file: PathBuf,
+        #[arg(long, value_parser = parse_id)]
+        territory: RecordId,
+        #[arg(long = "record", value_parser = parse_id)]
+        record: Option<RecordId>,
+        #[arg(long, default_value = "")]
+        description: String,
     },
 }
 
@@ -324,6 +334,16 @@ fn record(api: &Api, action: RecordCommand, out: &mut dyn Write) -> Result<ExitC
         RecordCommand::Delete { kind, id } => {
             api.delete(kind, id)?;
             writeln!(out, "{id} supprimé").map_err(out_err)?;
+        }
+        RecordCommand::Attach { file, territory, record, description } => {
+            let request = AttachRequest {
+                territory_id: territory,
+                record_id: record,
+                path: file.display().to_string(),
+                description,
+            };
+            let record = api.attach_file(&request)?;
+            writeln!(out, "{}", record.id).map_err(out_err)?;
         }
     }
     Ok(ExitCode::SUCCESS)

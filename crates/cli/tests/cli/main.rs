@@ -398,3 +398,28 @@ fn acknowledged_writes_survive_kill_9() {
     }
     s.ok(&["check"]);
 }
+
+#[test]
+fn a_file_attached_to_an_interview_is_kept_by_its_hash() {
+    let s = Store::new();
+    let t = s.territory();
+    let interview = s.ok(&[
+        "record",
+        "put",
+        "interview",
+        "--json",
+        &json!({"territory_id": t, "title": "Rencontre", "date": "2026-11-22"}).to_string(),
+    ]);
+    let photo = s._dir.path().join("paperboard.jpg");
+    std::fs::write(&photo, b"\xff\xd8\xff photo du paperboard").unwrap();
+    let id = s.ok(&["record", "attach", photo.to_str().unwrap(), "--territory", &t, "--record", interview.trim()]);
+    let got: Value = serde_json::from_str(&s.ok(&["record", "get", "attachment", id.trim(), "--json"])).unwrap();
+    assert_eq!(got["data"]["name"], "paperboard.jpg");
+    assert_eq!(got["data"]["media_type"], "image/jpeg");
+    assert_eq!(got["data"]["size"], 23);
+    assert_eq!(got["data"]["record_id"], interview.trim());
+    assert_eq!(got["data"]["sha256"].as_str().unwrap().len(), 64);
+    let missing = s.run(&["record", "attach", "/nonexistent/file.pdf", "--territory", &t]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(s.stats()["attachment"], 1, "a missing file attaches nothing");
+}

@@ -27,6 +27,27 @@ use crate::sync::clock::{wall_ms, Clock};
 
 pub type ApiResult<T> = std::result::Result<T, ApiError>;
 
+/// Attachments are photos, scanned forms and short recordings, kept in the store itself.
+const MAX_ATTACHMENT_BYTES: u64 = 200 << 20;
+
+/// The media type of a file, from its extension (the common kinds an attachment is).
+fn media_type_of(name: &str) -> &'static str {
+    let ext = name.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
+    match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "pdf" => "application/pdf",
+        "mp3" => "audio/mpeg",
+        "m4a" => "audio/mp4",
+        "ogg" | "oga" => "audio/ogg",
+        "wav" => "audio/wav",
+        "txt" => "text/plain",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ => "application/octet-stream",
+    }
+}
+
 /// A batch at least this large is followed by an optimisation of the search index.
 const BULK_OPTIMIZE_THRESHOLD: usize = 1000;
 
@@ -210,6 +231,56 @@ impl Api {
             })
         })?;
         Ok(n)
+    }
+
+    // ------------------------------------------------------------ attachments
+
+    /// Keeps a file (a photo of a flip chart, a signed consent form, a recording) as an attachment
+    /// of a territory, and of one of its records when `record_id` is given: the bytes once in the
+    /// store by their SHA-256, the attachment record pointing at them, in one transaction.
+    pub fn attach_file(&self, req: &AttachRequest) -> ApiResult<Record> {
+        let path = Path::new(&req.path);
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if !meta.is_file() {
+            return Err(Error::io(path, std::io::Error::other("ce n'est pas un fichier")).into());
+        }
+        if meta.len() > MAX_ATTACHMENT_BYTES {
+            return Err(Error::Invalid(kinds_invalid(
+                "path",
+                &format!("une pièce jointe ne peut dépasser {} Mo", MAX_ATTACHMENT_BYTES >> 20),
+            ))
+            .into());
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let data = serde_json::json!({
+            "territory_id": req.territory_id,
+            "record_id": req.record_id,
+            "name": name,
+            "media_type": media_type_of(&name),
+            "sha256": crate::store::blobs::sha256_hex(&bytes),
+            "size": bytes.len() as u64,
+            "description": req.description,
+        });
+        let validated = kinds::validate(Kind::Attachment, data).map_err(Error::Invalid)?;
+        Ok(self.store.write(|tx| {
+            let device = device::require(tx)?;
+            let mut clock = device.clock;
+            crate::store::blobs::put(tx, &bytes)?;
+            let record =
+                write_record(tx, &device, &mut clock, &mut KindCache::default(), Kind::Attachment, None, validated)?;
+            device::save_clock(tx, &clock)?;
+            Ok(record)
+        })?)
+    }
+
+    /// The bytes of an attachment.
+    pub fn attachment_content(&self, id: RecordId) -> ApiResult<Vec<u8>> {
+        let record = self.get(Kind::Attachment, id)?;
+        let sha = record.data["sha256"].as_str().unwrap_or_default().to_string();
+        self.store
+            .read(|conn| crate::store::blobs::get(conn, &sha))?
+            .ok_or_else(|| Error::NotFound { kind: Kind::Attachment, id }.into())
     }
 
     // ------------------------------------------------------------ method helpers

@@ -144,3 +144,16 @@ pub struct DemoReport {
     pub territory_id: RecordId,
     pub records: u32,
 }
+
+/// A file to keep as an attachment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachRequest {
+    pub territory_id: RecordId,
+    /// The record the file belongs to (an interview, a workshop, a person's consent form…).
+    #[serde(default)]
+    pub record_id: Option<RecordId>,
+    /// The file to read.
+    pub path: String,
+    #[serde(default)]
+    pub description: String,
+}

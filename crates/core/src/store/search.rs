@@ -49,7 +49,7 @@ pub fn optimize(conn: &Connection) -> Result<()> {
 
 /// For a very common word, ranking every match would cost time proportional to the whole
 /// store; the ranking then considers only this many most recent matches (rowids grow with time).
-pub const RANKING_WINDOW: u32 = 1500;
+pub const RANKING_WINDOW: u32 = 600;
 
 pub fn search(
     conn: &Connection,

@@ -864,3 +864,25 @@ fn an_export_reports_its_progress_and_ends_with_done() {
     assert_eq!(stages.first().map(|p| p.stage), Some(ExportStage::Reading));
     assert_eq!(stages.last().map(|p| (p.stage, p.records == p.total)), Some((ExportStage::Done, true)));
 }
+
+#[test]
+fn an_attached_file_travels_with_its_record_and_arrives_byte_for_byte() {
+    let mut camille = Device::new("Camille");
+    let karim = Device::new("Karim");
+    let t = camille.api.put(Kind::Territory, None, json!({"name": "Valmont", "kind": "commune"})).unwrap().id;
+    let photo = camille.dir.path().join("paperboard.png");
+    let content: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&photo, &content).unwrap();
+    let attachment = camille
+        .api
+        .attach_file(&maillage_core::api::AttachRequest {
+            territory_id: t,
+            record_id: None,
+            path: photo.display().to_string(),
+            description: "Paperboard du COPIL".into(),
+        })
+        .unwrap();
+    karim.import(&camille.export(false));
+    assert_eq!(karim.api.get(Kind::Attachment, attachment.id).unwrap(), attachment);
+    assert_eq!(karim.api.attachment_content(attachment.id).unwrap(), content);
+}
