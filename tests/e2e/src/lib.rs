@@ -84,6 +84,16 @@ static ONE_APP_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 impl Driver {
     /// Starts tauri-driver; the applications it launches use the store at `store`.
     pub fn start(store: &Path) -> Result<Driver> {
+        Driver::launch_with(store, true)
+    }
+
+    /// Starts tauri-driver for an application run as it ships: WebKit's accelerated compositing
+    /// left as the app sets it (off on Linux). For measurements; screenshots hang without it.
+    pub fn start_as_shipped(store: &Path) -> Result<Driver> {
+        Driver::launch_with(store, false)
+    }
+
+    fn launch_with(store: &Path, compositing: bool) -> Result<Driver> {
         // A test that failed while holding the lock poisons it; the next one may still run.
         let serial = ONE_APP_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
@@ -92,14 +102,20 @@ impl Driver {
         let port = free_port()?;
         let native_port = free_port()?;
         let driver = which("tauri-driver").ok_or("tauri-driver is not installed: run scripts/install-deps.sh e2e")?;
-        let child = Command::new(driver)
+        let mut command = Command::new(driver);
+        if compositing {
+            // WebDriver screenshots hang without WebKit's accelerated compositing, which the app
+            // otherwise turns off.
+            command.env("WEBKIT_DISABLE_COMPOSITING_MODE", "0");
+        } else {
+            command.env_remove("WEBKIT_DISABLE_COMPOSITING_MODE");
+        }
+        let child = command
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
             .env("MAILLAGE_DB", store)
-            // No accessibility bus under Xvfb (it only slows the start); WebDriver screenshots
-            // hang without WebKit's accelerated compositing, which the app otherwise turns off.
+            // No accessibility bus under Xvfb (it only slows the start).
             .env("NO_AT_BRIDGE", "1")
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "0")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()?;

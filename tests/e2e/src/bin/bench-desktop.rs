@@ -37,7 +37,7 @@ async fn main() -> Result<()> {
     let mut starts = Vec::new();
     let mut sessions = Vec::new();
     for _ in 0..RUNS {
-        let driver = Driver::start(&store)?;
+        let driver = Driver::start_as_shipped(&store)?;
         let t0 = Instant::now();
         let app = driver.launch().await?;
         sessions.push(t0.elapsed().as_millis() as u64);
@@ -48,7 +48,7 @@ async fn main() -> Result<()> {
     }
 
     // Memory with the demo territory open (its steps and roadmap on screen).
-    let driver = Driver::start(&store)?;
+    let driver = Driver::start_as_shipped(&store)?;
     let app = driver.launch().await?;
     app.wait_for("territories").await?;
     let open = app.testids("territory-open-").await?;
