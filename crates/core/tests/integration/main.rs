@@ -299,3 +299,18 @@ proptest! {
         prop_assert_eq!(interview["notes"].as_str().unwrap(), notes.as_str());
     }
 }
+
+/// Regression: serde_json parsed `-918008.6230934884` back as `…885` until `float_roundtrip` was
+/// turned on; a measured value must come back exactly as it was written.
+#[test]
+fn a_decimal_value_comes_back_exactly_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = fresh(dir.path(), "s.sqlite3");
+    let t = api.put(Kind::Territory, None, json!({"name": "Valmont", "kind": "commune"})).unwrap().id;
+    let written = api
+        .put(Kind::Indicator, None, json!({"territory_id": t, "name": "Taux", "baseline": -918008.6230934884}))
+        .unwrap();
+    let dumped: Vec<Record> = dump(&api).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let read = dumped.iter().find(|r| r.id == written.id).unwrap();
+    assert_eq!(read.data["baseline"].as_f64(), Some(-918008.6230934884));
+}
