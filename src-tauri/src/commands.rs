@@ -218,7 +218,7 @@ mod tests {
 
     fn api() -> (tempfile::TempDir, Api) {
         let dir = tempfile::tempdir().unwrap();
-        let api = Api::open(&dir.path().join("maillage.sqlite3")).unwrap();
+        let api = Api::create(&dir.path().join("maillage.sqlite3")).unwrap();
         api.init("Camille").unwrap();
         (dir, api)
     }

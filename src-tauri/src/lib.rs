@@ -33,9 +33,10 @@ pub const CLOSE_GRACE: Duration = Duration::from_secs(5);
 pub struct Backend(Result<Api, ApiError>);
 
 impl Backend {
-    /// Opens the store at `path` (the error is kept, not raised: the UI shows it).
+    /// Opens the store at `path`, creating it on the first launch (file 0600, folder 0700); the
+    /// error is kept, not raised: the UI shows it.
     pub fn open(path: &std::path::Path) -> Backend {
-        Backend(Api::open(path))
+        Backend(Api::create(path))
     }
 
     pub fn api(&self) -> Result<&Api, ApiError> {

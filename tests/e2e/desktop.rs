@@ -17,7 +17,7 @@ fn store_in(dir: &tempfile::TempDir) -> std::path::PathBuf {
 /// A store with its facilitator and one demo territory, as `maillage init` + `maillage demo` make it.
 fn demo_store(dir: &tempfile::TempDir) -> std::path::PathBuf {
     let path = store_in(dir);
-    let api = Api::open(&path).unwrap();
+    let api = Api::create(&path).unwrap();
     api.init("Animatrice de test").unwrap();
     api.demo(&DemoRequest {
         territory: "Cité éducative de Valmont".into(),
@@ -250,7 +250,7 @@ async fn every_main_screen_shows_the_demo_territory() -> Result<()> {
 async fn a_store_from_a_newer_maillage_opens_the_window_with_a_french_message() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let store = store_in(&dir);
-    drop(Api::open(&store).unwrap());
+    drop(Api::create(&store).unwrap());
     let conn = rusqlite::Connection::open(&store)?;
     conn.pragma_update(None, "user_version", 9999)?;
     drop(conn);

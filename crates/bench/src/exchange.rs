@@ -39,7 +39,7 @@ pub fn run_with(dir: &Path, territories: u64) -> Value {
     // Export, then its baseline.
     let t = Instant::now();
     let report =
-        source.export_bundle(&ExportRequest { out: bundle.clone(), since_last: false, to: vec![] }).expect("export");
+        source.export_bundle(&ExportRequest { out: bundle.clone(), ..Default::default() }).expect("export");
     let export_secs = t.elapsed().as_secs_f64();
     let records = report.records as f64;
     let raw_export_secs = raw_export(source.store_path(), &dir.join("raw-export.jsonl.zst"));
@@ -144,16 +144,18 @@ fn raw_upsert(from: &Path, to: &Path) -> f64 {
                  RETURNING seq",
             )
             .expect("upsert");
-        let mut fts_del = tx.prepare("DELETE FROM record_fts WHERE rowid = ?1").expect("fts delete");
+        // The store reads the replaced row before an upsert (to take its words out of the index).
+        let mut previous =
+            tx.prepare("SELECT seq, title, data FROM record WHERE id = ?1 AND deleted = 0").expect("previous");
         let mut fts_ins =
             tx.prepare("INSERT INTO record_fts (rowid, title, body) VALUES (?1, ?2, ?3)").expect("fts insert");
         for r in &rows {
+            let _: Option<i64> = previous.query_row([&r.0], |x| x.get(0)).ok();
             let seq: i64 = upsert
                 .query_row(rusqlite::params![r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11], |x| {
                     x.get(0)
                 })
                 .expect("upsert row");
-            fts_del.execute([seq]).expect("fts delete");
             if r.8 == 0 {
                 fts_ins.execute(rusqlite::params![seq, r.9, r.12]).expect("fts insert");
             }

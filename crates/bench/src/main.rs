@@ -55,7 +55,7 @@ pub(crate) fn round3(x: f64) -> f64 {
 }
 
 pub(crate) fn open(dir: &Path, name: &str) -> Api {
-    let api = Api::open(&dir.join(name)).expect("open store");
+    let api = Api::create(&dir.join(name)).expect("create store");
     api.init("Banc d'essai").expect("init");
     api
 }
@@ -115,7 +115,7 @@ fn search_and_bulk(dir: &Path) -> (Value, Value) {
     });
 
     if let Ok(keep) = std::env::var("MAILLAGE_BENCH_STORE") {
-        let _ = api.backup(Path::new(&keep));
+        let _ = api.backup(Path::new(&keep), true);
     }
     (search_latency(&api), bulk)
 }
@@ -199,8 +199,8 @@ pub(crate) fn stored_rows(from: &Path) -> Vec<Row> {
     let mut stmt = src
         .prepare(
             "SELECT r.id, r.kind, r.territory_id, r.version, r.created_by, r.created_device, r.created_at,
-                    r.updated_at, r.deleted, r.title, r.date, r.data, COALESCE(f.body, '')
-             FROM record r LEFT JOIN record_fts f ON f.rowid = r.seq
+                    r.updated_at, r.deleted, r.title, r.date, r.data, ''
+             FROM record r
              WHERE r.created_device != '00000000-0000-0000-0000-000000000000' ORDER BY r.seq",
         )
         .expect("select");
@@ -223,9 +223,18 @@ pub(crate) fn stored_rows(from: &Path) -> Vec<Row> {
             ))
         })
         .expect("rows")
-        .collect::<Result<_, _>>()
+        .collect::<Result<Vec<Row>, _>>()
         .expect("rows");
-    rows
+    // The index keeps no copy of the text: the body is derived as the store derives it.
+    rows.into_iter()
+        .map(|mut r| {
+            if r.8 == 0 {
+                let data: serde_json::Value = serde_json::from_str(&r.11).expect("data");
+                r.12 = maillage_core::domain::text::searchable_text(&data);
+            }
+            r
+        })
+        .collect()
 }
 
 /// A fresh store of the current schema at `to`, opened as a plain connection with the store's

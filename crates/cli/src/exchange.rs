@@ -31,6 +31,9 @@ pub enum Command {
         /// Seal for headquarters: its public key (`age1…`) or the file `hq.pub`. Repeatable.
         #[arg(long = "to", value_name = "HQ_PUB")]
         to: Vec<String>,
+        /// Replace an existing bundle at FILE (never the store, a backup or another file).
+        #[arg(long)]
+        force: bool,
         #[arg(long)]
         json: bool,
     },
@@ -127,8 +130,8 @@ pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode,
     let api = Api::open(db)?;
     match command {
         Command::Keys { action } => keys(&api, action, out),
-        Command::Export { out: file, since_last, to, json } => {
-            let report = api.export_bundle(&ExportRequest { out: file, since_last, to })?;
+        Command::Export { out: file, since_last, to, force, json } => {
+            let report = api.export_bundle(&ExportRequest { out: file, since_last, to, force })?;
             if json {
                 json_line(out, &report)?;
             } else {

@@ -29,7 +29,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create the store and this device's identity (idempotent).
+    /// Create the store and this device's identity (idempotent). The only command that creates
+    /// a store: the others refuse a path where there is none.
     Init {
         #[arg(long)]
         facilitator: String,
@@ -85,8 +86,12 @@ enum Command {
     Backup {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Replace an existing backup at FILE (never the store or another file).
+        #[arg(long)]
+        force: bool,
     },
-    /// Replace the store with a backup; the current store is kept aside.
+    /// Replace the store with a backup; the current store is kept aside. Refused while the
+    /// application or another command has the store open.
     Restore { file: PathBuf },
     #[command(flatten)]
     Exchange(exchange::Command),
@@ -194,20 +199,21 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     if let Command::Exchange(command) = cli.command {
         return exchange::run(&path, command, out);
     }
+    if let Command::Init { facilitator } = &cli.command {
+        let (_api, status) = Api::create_and_init(&path, facilitator)?;
+        writeln!(
+            out,
+            "Magasin prêt : {}\nAppareil : {}\nAnimateur·rice : {}",
+            status.store_path,
+            status.device_id.unwrap_or_default(),
+            status.facilitator.unwrap_or_default()
+        )
+        .map_err(out_err)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let api = Api::open(&path)?;
     match cli.command {
-        Command::Exchange(_) => unreachable!("handled above"),
-        Command::Init { facilitator } => {
-            let status = api.init(&facilitator)?;
-            writeln!(
-                out,
-                "Magasin prêt : {}\nAppareil : {}\nAnimateur·rice : {}",
-                status.store_path,
-                status.device_id.unwrap_or_default(),
-                status.facilitator.unwrap_or_default()
-            )
-            .map_err(out_err)?;
-        }
+        Command::Exchange(_) | Command::Init { .. } => unreachable!("handled above"),
         Command::Demo { territory, interviews, workshops, actions, seed, json } => {
             let report = api.demo(&DemoRequest { territory, interviews, workshops, actions, seed })?;
             if json {
@@ -276,8 +282,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::Backup { out: file } => {
-            let report = api.backup(&file)?;
+        Command::Backup { out: file, force } => {
+            let report = api.backup(&file, force)?;
             writeln!(out, "Sauvegarde écrite : {} ({} octets)", report.path, report.bytes).map_err(out_err)?;
         }
         Command::Restore { file } => {

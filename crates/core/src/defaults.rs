@@ -98,6 +98,22 @@ pub fn install(conn: &rusqlite::Connection) -> Result<()> {
     Ok(())
 }
 
+/// Whether `record` is exactly one of the shipped defaults, byte for byte: the only records that
+/// may carry the reserved version and pseudo-device.
+pub fn is_shipped_exactly(record: &Record) -> bool {
+    shipped_lines().get(&record.id).is_some_and(|line| *line == crate::canonical::record_line(record))
+}
+
+/// Whether `id` is the id of a shipped default (edited or not).
+pub fn is_shipped_id(id: RecordId) -> bool {
+    shipped_lines().contains_key(&id)
+}
+
+fn shipped_lines() -> &'static std::collections::HashMap<RecordId, String> {
+    static LINES: std::sync::OnceLock<std::collections::HashMap<RecordId, String>> = std::sync::OnceLock::new();
+    LINES.get_or_init(|| records().into_iter().map(|(r, _)| (r.id, crate::canonical::record_line(&r))).collect())
+}
+
 pub fn good_practices() -> Vec<GoodPractice> {
     serde_json::from_str(GOOD_PRACTICES).expect("the shipped best-practice grid is valid JSON")
 }

@@ -12,16 +12,17 @@ pub enum Error {
     #[error("le type d'enregistrement « {0} » n'existe pas (types possibles : territory, roadmap, organisation, person, cooperation_link, interview_guide, interview, theme, workshop, action, indicator, measurement, practice, attachment)")]
     UnknownKind(String),
 
-    #[error("« {0} » n'est pas un identifiant valide (attendu un UUID)")]
+    /// The text given is kept for the caller, never shown: it can be anything a person typed.
+    #[error("l'identifiant donné n'est pas valide (attendu un UUID, 36 caractères comme 0192c3a4-…)")]
     InvalidId(String),
 
-    #[error("version illisible : « {0} »")]
+    #[error("une version est illisible (attendu ms.compteur.appareil)")]
     InvalidVersion(String),
 
     #[error("{}", .0.message)]
     Invalid(Invalid),
 
-    #[error("JSON illisible : {0}")]
+    #[error("{}", json_message(.0))]
     Json(#[from] serde_json::Error),
 
     #[error("aucun(e) {} avec l'identifiant {id}", .kind.label_fr())]
@@ -45,13 +46,29 @@ pub enum Error {
     #[error("ce fichier n'est pas un magasin Maillage : {0}")]
     NotAStore(String),
 
+    /// Only `init` (and the application's first launch) creates a store: a mistyped path is not
+    /// silently turned into an empty one.
+    #[error("aucun magasin Maillage à cet endroit ({}) : vérifiez le chemin, ou créez-en un avec `maillage init --facilitator NOM`", .0.display())]
+    NoStore(PathBuf),
+
+    /// A restore needs the store alone: another window or command has it open. Nothing changed.
+    #[error("le magasin est ouvert ailleurs (l'application Maillage, une autre commande maillage) : fermez Maillage puis recommencez ; rien n'a été modifié")]
+    InUse,
+
     #[error("le disque est plein : libérez de la place, rien n'a été modifié")]
     DiskFull,
 
-    #[error("impossible d'utiliser {path} : {source}")]
+    #[error("impossible d'utiliser {} : {}", .path.display(), io_message(.source))]
     Io { path: PathBuf, source: std::io::Error },
 
-    #[error("erreur de la base de données : {0}")]
+    /// Another program (or another window of Maillage) is writing: nothing was written, try again.
+    #[error("le magasin est occupé par une autre opération (un export, une importation, une autre fenêtre de Maillage) : rien n'a été perdu, réessayez dans un instant")]
+    Busy,
+
+    #[error("le magasin est en lecture seule (support protégé en écriture ou droits insuffisants) : rien n'a été modifié")]
+    ReadOnly,
+
+    #[error("{}", sqlite_message(.0))]
     Sqlite(rusqlite::Error),
 
     /// A bundle failed a check; nothing was written.
@@ -80,11 +97,63 @@ impl From<crate::bundle::Refusal> for Error {
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         if let rusqlite::Error::SqliteFailure(f, _) = &e {
-            if f.code == rusqlite::ErrorCode::DiskFull {
-                return Error::DiskFull;
+            match f.code {
+                rusqlite::ErrorCode::DiskFull => return Error::DiskFull,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => return Error::Busy,
+                rusqlite::ErrorCode::ReadOnly => return Error::ReadOnly,
+                _ => {}
             }
         }
         Error::Sqlite(e)
+    }
+}
+
+/// A JSON error in French, with where it is but never what it held.
+fn json_message(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof => {
+            format!("JSON illisible (ligne {}, colonne {}) : vérifiez les guillemets, virgules et accolades", e.line(), e.column())
+        }
+        Category::Data => "les données JSON n'ont pas la forme attendue (un champ d'un autre type)".to_string(),
+        Category::Io => "lecture du JSON interrompue".to_string(),
+    }
+}
+
+/// An input/output error in French (the system's own text is English and may name things).
+fn io_message(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "fichier ou dossier introuvable",
+        PermissionDenied => "accès refusé (droits insuffisants)",
+        AlreadyExists => "le fichier existe déjà",
+        StorageFull => "le disque est plein : libérez de la place",
+        ReadOnlyFilesystem => "le support est en lecture seule",
+        IsADirectory => "c'est un dossier, pas un fichier",
+        NotADirectory => "un élément du chemin n'est pas un dossier",
+        InvalidFilename => "nom de fichier invalide",
+        FileTooLarge => "fichier trop volumineux",
+        UnexpectedEof => "le fichier est tronqué",
+        Interrupted | WouldBlock | TimedOut => "opération interrompue, réessayez",
+        _ if e.raw_os_error() == Some(28) => "le disque est plein : libérez de la place",
+        _ => "erreur d'entrée-sortie (support retiré ou abîmé ?)",
+    }
+}
+
+/// A database error in French; SQLite's own text is English and never shown.
+fn sqlite_message(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => match f.code {
+            rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase => {
+                "le magasin est endommagé : restaurez une sauvegarde (Paramètres → Sauvegardes)".to_string()
+            }
+            rusqlite::ErrorCode::CannotOpen => "impossible d'ouvrir le magasin (dossier absent ou droits insuffisants)".to_string(),
+            rusqlite::ErrorCode::SystemIoFailure => {
+                "erreur d'écriture sur le disque (support retiré ou plein ?) : rien n'a été modifié".to_string()
+            }
+            _ => format!("erreur interne de la base de données (code {}) : rien n'a été modifié", f.extended_code),
+        },
+        _ => "erreur interne de la base de données : rien n'a été modifié".to_string(),
     }
 }
 

@@ -11,7 +11,7 @@
 //! use serde_json::json;
 //!
 //! let dir = tempfile::tempdir().unwrap();
-//! let api = Api::open(&dir.path().join("maillage.sqlite3")).unwrap();
+//! let api = Api::create(&dir.path().join("maillage.sqlite3")).unwrap();
 //! api.init("Camille").unwrap();
 //! let territory = api.put(Kind::Territory, None, json!({"name": "Orly", "kind": "cite_educative"})).unwrap();
 //! api.put(Kind::Interview, None, json!({

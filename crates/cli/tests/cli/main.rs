@@ -3,6 +3,7 @@
 //! One test binary per crate: the exchange (bundle) tests are a module of it.
 
 mod exchange;
+mod safety;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

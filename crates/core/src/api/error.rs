@@ -21,7 +21,13 @@ pub enum ErrorCode {
     NewerSchema,
     /// The file is not a Maillage store or is damaged.
     NotAStore,
+    /// There is no store at this path (only `init` creates one).
+    NoStore,
     DiskFull,
+    /// Another operation holds the store: nothing was written, the same call may be retried.
+    Busy,
+    /// The store cannot be written (read-only medium, permissions).
+    ReadOnly,
     /// A file could not be read or written.
     Io,
     Internal,
@@ -75,7 +81,11 @@ impl From<Error> for ApiError {
             Error::NotInitialised => ErrorCode::NotInitialised,
             Error::NewerSchema { .. } => ErrorCode::NewerSchema,
             Error::NotAStore(_) => ErrorCode::NotAStore,
+            Error::NoStore(_) => ErrorCode::NoStore,
+            Error::InUse => ErrorCode::Busy,
             Error::DiskFull => ErrorCode::DiskFull,
+            Error::Busy => ErrorCode::Busy,
+            Error::ReadOnly => ErrorCode::ReadOnly,
             Error::Io { .. } => ErrorCode::Io,
             Error::Sqlite(_) => ErrorCode::Internal,
             Error::BundleRefused(r) => {

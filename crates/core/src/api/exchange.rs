@@ -6,13 +6,13 @@
 //! use maillage_core::domain::Kind;
 //!
 //! let dir = tempfile::tempdir().unwrap();
-//! let camille = Api::open(&dir.path().join("camille.sqlite3")).unwrap();
+//! let camille = Api::create(&dir.path().join("camille.sqlite3")).unwrap();
 //! camille.init("Camille").unwrap();
 //! camille.put(Kind::Territory, None, json!({"name": "Orly", "kind": "commune"})).unwrap();
 //! let file = dir.path().join("orly.maillage");
-//! camille.export_bundle(&ExportRequest { out: file.clone(), since_last: false, to: vec![] }).unwrap();
+//! camille.export_bundle(&ExportRequest { out: file.clone(), ..Default::default() }).unwrap();
 //!
-//! let siege = Api::open(&dir.path().join("siege.sqlite3")).unwrap();
+//! let siege = Api::create(&dir.path().join("siege.sqlite3")).unwrap();
 //! siege.init("Siège").unwrap();
 //! let report = siege.import_bundle(&file, &ImportOptions::default()).unwrap();
 //! assert_eq!(report.totals.added, 1);
@@ -104,6 +104,10 @@ pub struct ExportRequest {
     /// Headquarters' public keys (`age1…`, or files holding one): the bundle is sealed for them.
     #[serde(default)]
     pub to: Vec<String>,
+    /// Replace an existing bundle at `out` (never the store, a backup or another file).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub force: bool,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -382,6 +386,7 @@ impl Api {
         req: &ExportRequest,
         progress: &mut dyn FnMut(ExportProgress),
     ) -> ApiResult<ExportReport> {
+        super::check_output(self.store_path(), &req.out, super::OutputKind::Bundle, req.force)?;
         let recipients = req.to.iter().map(|t| seal::parse_recipient(t)).collect::<Result<Vec<_>>>()?;
         if req.out.as_os_str().is_empty() {
             return Err(Error::Invalid(kinds::Invalid {
@@ -390,8 +395,70 @@ impl Api {
             })
             .into());
         }
-        Ok(self.store().write(|tx| export_in(tx, req, &recipients, progress))?)
+        // 1. Read a consistent snapshot through a connection of its own: autosave goes on.
+        let prepared = self.store().snapshot(|conn| gather(conn, req, progress))?;
+        // 2. Compress, seal, write and sync with no lock held.
+        let sequence = prepared.manifest.sequence;
+        let written = bundle::write_bundle(&req.out, prepared.manifest, &prepared.signing, prepared.entries, &recipients)?;
+        // 3. Record the export in one short transaction; the file takes its name inside it, so
+        //    that a logged export always has its file (and a failed log leaves no file).
+        let file_name = req.out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let report = ExportReport {
+            path: req.out.display().to_string(),
+            bundle_id: written.manifest.bundle_id.to_string(),
+            sequence,
+            covers: written.manifest.covers.mode.clone(),
+            since_sequence: written.manifest.covers.since_sequence,
+            kinds: written.manifest.counts.clone(),
+            records: prepared.records,
+            deleted: prepared.deleted,
+            conflicts: prepared.conflicts,
+            attachments: prepared.attachments,
+            json_bytes: prepared.json_bytes,
+            bytes: written.bytes,
+            sealed_for: written.manifest.sealed_for.clone(),
+        };
+        self.store().write(|tx| {
+            let last: i64 = tx.query_row("SELECT COALESCE(MAX(sequence), 0) FROM export_log", [], |r| r.get(0))?;
+            if last as u64 + 1 != sequence {
+                return Err(Error::Busy);
+            }
+            tx.execute(
+                "INSERT INTO export_log (sequence, bundle_id, created_at, covers, from_change, to_change, records, bytes, sealed_for, file_name)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    sequence as i64,
+                    written.manifest.bundle_id.to_string(),
+                    written.manifest.created_at,
+                    written.manifest.covers.mode,
+                    prepared.from_change,
+                    prepared.to_change,
+                    prepared.records as i64,
+                    written.bytes as i64,
+                    serde_json::to_string(&written.manifest.sealed_for)?,
+                    file_name
+                ],
+            )?;
+            written.commit()
+        })?;
+        progress(ExportProgress { stage: ExportStage::Done, records: prepared.total, total: prepared.total });
+        Ok(report)
     }
+}
+
+/// Everything an export writes, read from one snapshot of the store.
+struct Prepared {
+    manifest: Manifest,
+    signing: ed25519_dalek::SigningKey,
+    entries: bundle::BundleEntries,
+    from_change: i64,
+    to_change: i64,
+    records: u64,
+    deleted: u64,
+    conflicts: u64,
+    attachments: u64,
+    json_bytes: u64,
+    total: u64,
 }
 
 /// How far an export is: records read out of `total`, then the file being compressed and written.
@@ -412,12 +479,7 @@ pub enum ExportStage {
     Done,
 }
 
-fn export_in(
-    tx: &Connection,
-    req: &ExportRequest,
-    recipients: &[age::x25519::Recipient],
-    progress: &mut dyn FnMut(ExportProgress),
-) -> Result<ExportReport> {
+fn gather(tx: &Connection, req: &ExportRequest, progress: &mut dyn FnMut(ExportProgress)) -> Result<Prepared> {
     let device = device::require(tx)?;
     let last: Option<(u64, i64)> = tx
         .query_row("SELECT sequence, to_change FROM export_log ORDER BY sequence DESC LIMIT 1", [], |r| {
@@ -506,15 +568,15 @@ fn export_in(
             stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
         {
             let (id, v, p) = row?;
-            if let (Ok(record_id), Ok(version), Ok(parent)) = (RecordId::parse(&id), v.parse(), p.parse()) {
-                if included.contains(&record_id) {
+            if let (Ok(record_id), Ok(version), Ok(parent)) = (RecordId::parse(&id), v.parse::<Version>(), p.parse()) {
+                if included.contains(&record_id) && parent < version {
                     edges.push(bundle::LineageEdge { record_id, version, parent });
                 }
             }
         }
     } else {
         for id in &included {
-            edges.extend(merge::edges_of(tx, *id)?);
+            edges.extend(merge::edges_of(tx, *id)?.into_iter().filter(|e| e.parent < e.version));
         }
     }
     if !edges.is_empty() {
@@ -557,43 +619,19 @@ fn export_in(
         entries: Vec::new(),
     };
     progress(ExportProgress { stage: ExportStage::Writing, records: total, total });
-    let written = bundle::write_bundle(&req.out, manifest, &signing, entries, recipients)?;
-    let file_name = req.out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    tx.execute(
-        "INSERT INTO export_log (sequence, bundle_id, created_at, covers, from_change, to_change, records, bytes, sealed_for, file_name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
-            sequence as i64,
-            written.manifest.bundle_id.to_string(),
-            written.manifest.created_at,
-            written.manifest.covers.mode,
-            from_change,
-            to_change,
-            record_count as i64,
-            written.bytes as i64,
-            serde_json::to_string(&written.manifest.sealed_for)?,
-            file_name
-        ],
-    )?;
-    let report = ExportReport {
-        path: req.out.display().to_string(),
-        bundle_id: written.manifest.bundle_id.to_string(),
-        sequence,
-        covers: written.manifest.covers.mode.clone(),
-        since_sequence: written.manifest.covers.since_sequence,
-        kinds: written.manifest.counts.clone(),
+    Ok(Prepared {
+        manifest,
+        signing,
+        entries,
+        from_change,
+        to_change,
         records: record_count,
         deleted: deleted_count,
         conflicts: loser_lines.len() as u64,
         attachments,
         json_bytes,
-        bytes: written.bytes,
-        sealed_for: written.manifest.sealed_for.clone(),
-    };
-    // Last: the file takes its name only when the bookkeeping is ready to commit with it.
-    written.commit()?;
-    progress(ExportProgress { stage: ExportStage::Done, records: total, total });
-    Ok(report)
+        total,
+    })
 }
 
 /// What an export carries, gathered record by record.
@@ -757,7 +795,9 @@ impl Api {
         let report = if dry_run {
             self.store().read(|conn| import_in(conn, label, &opened, false))?
         } else {
-            self.store().write(|tx| import_in(tx, label, &opened, true))?
+            let report = self.store().write(|tx| import_in(tx, label, &opened, true))?;
+            self.store().checkpoint();
+            report
         };
         Ok(report)
     }
@@ -826,7 +866,6 @@ fn import_in(conn: &Connection, label: &str, opened: &OpenedBundle, write: bool)
     // Checks that need the store, before any write.
     let ids: Vec<RecordId> = opened.records.iter().map(|r| r.record.id).collect();
     let locals = merge::load_locals(conn, ids.iter().copied(), &opened.lineage)?;
-    let in_bundle: HashSet<RecordId> = ids.iter().copied().collect();
     let mut territory_ok: HashSet<RecordId> = HashSet::new();
     for incoming in opened.records.iter().chain(&opened.losers) {
         let r = &incoming.record;
@@ -845,18 +884,59 @@ fn import_in(conn: &Connection, label: &str, opened: &OpenedBundle, write: bool)
             }
         }
     }
-    for incoming in &opened.records {
+    // The rules of a local write, from the sender's point of view: what the bundle carries, then
+    // what this store holds. A territory is a territory, a reference points to a record of the
+    // kind it names (live or deleted: a deletion made elsewhere at the same time is not an error).
+    let carried: HashMap<RecordId, (Kind, bool)> =
+        opened.records.iter().map(|i| (i.record.id, (i.record.kind, i.record.deleted))).collect();
+    let kind_of = |id: RecordId| -> Result<Option<(Kind, bool)>> {
+        match carried.get(&id) {
+            Some(k) => Ok(Some(*k)),
+            None => records::any_kind(conn, id),
+        }
+    };
+    for incoming in opened.records.iter().chain(&opened.losers) {
         let r = &incoming.record;
-        if let Some(t) = r.territory_id {
+        let refuse = |message: String| -> Error {
+            Refusal::new(Check::Records, format!("{} {} : {message} ; demandez un nouvel export", r.kind, r.id)).into()
+        };
+        if let Some(t) = r.territory_id.filter(|t| *t != r.id) {
             if !territory_ok.contains(&t) {
-                if !in_bundle.contains(&t) && records::get_any(conn, t)?.is_none() {
-                    return Err(Refusal::new(
-                        Check::Records,
-                        format!("{} {} désigne le territoire {t}, absent du paquet et de ce magasin : demandez un export complet (sans --since-last)", r.kind, r.id),
-                    )
-                    .into());
+                match kind_of(t)? {
+                    None => {
+                        return Err(refuse(format!(
+                            "son territoire {t} est absent du paquet et de ce magasin (un export complet, sans --since-last, le porte)"
+                        )))
+                    }
+                    Some((k, _)) if k != Kind::Territory => {
+                        return Err(refuse(format!("son territoire désigne un(e) {}, pas un territoire", k.label_fr())))
+                    }
+                    Some(_) => {}
                 }
                 territory_ok.insert(t);
+            }
+            if !r.deleted && carried.get(&t).is_some_and(|(_, deleted)| *deleted) {
+                return Err(refuse("il appartient à un territoire que ce même paquet supprime".into()));
+            }
+        }
+        for reference in &incoming.references {
+            match kind_of(reference.id)? {
+                Some((k, _)) if k == reference.kind => {}
+                Some((k, _)) => {
+                    return Err(refuse(format!(
+                        "le champ « {} » désigne un(e) {}, pas un(e) {}",
+                        reference.field,
+                        k.label_fr(),
+                        reference.kind.label_fr()
+                    )))
+                }
+                None => {
+                    return Err(refuse(format!(
+                        "le champ « {} » désigne un(e) {} absent(e) du paquet et de ce magasin",
+                        reference.field,
+                        reference.kind.label_fr()
+                    )))
+                }
             }
         }
         if r.kind == Kind::Attachment && !r.deleted {
@@ -909,7 +989,12 @@ fn import_in(conn: &Connection, label: &str, opened: &OpenedBundle, write: bool)
                 m.created_at,
                 now,
                 opened.file_sha256,
-                serde_json::to_string(&report)?
+                // Kept without the territories' names: a name deleted or changed later must not
+                // linger in the history of imports.
+                serde_json::to_string(&ImportReport {
+                    territories: report.territories.iter().map(|t| TerritoryRef { id: t.id, name: String::new() }).collect(),
+                    ..report.clone()
+                })?
             ],
         )?;
     }
@@ -941,7 +1026,7 @@ impl Api {
     /// that every store that receives it closes the same conflict.
     pub fn resolve_conflict(&self, id: &str, keep: Keep) -> ApiResult<ConflictView> {
         let id = id.trim();
-        Ok(self.store().write(|tx| {
+        let view = self.store().write(|tx| {
             let device = device::require(tx)?;
             let mut rows = if id.len() >= 6 { merge::find_conflict(tx, id)? } else { Vec::new() };
             let row = match rows.len() {
@@ -1006,12 +1091,23 @@ impl Api {
                 }
             }
             device::save_clock(tx, &clock)?;
-            let row = merge::find_conflict(tx, &row.id)?
-                .into_iter()
-                .next()
-                .ok_or_else(|| Error::ConflictNotFound(row.id.clone()))?;
-            view(tx, row)
-        })?)
+            match merge::find_conflict(tx, &row.id)?.into_iter().next() {
+                Some(row) => view(tx, row),
+                // Keeping a deletion erased the kept versions, this one included.
+                None => view(
+                    tx,
+                    ConflictRow {
+                        status: ConflictStatus::Resolved,
+                        resolution: Some(resolution),
+                        resolved_at: Some(now),
+                        resolved_version: Some(version.to_string()),
+                        ..row
+                    },
+                ),
+            }
+        })?;
+        self.store().checkpoint();
+        Ok(view)
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod error;
 mod exchange;
+mod output;
 mod settings;
 pub mod types;
 
@@ -14,6 +15,7 @@ use serde_json::Value;
 
 pub use error::{ApiError, ErrorCode};
 pub use exchange::*;
+pub use output::{check_output, OutputKind};
 pub use settings::*;
 pub use types::*;
 
@@ -71,9 +73,35 @@ pub struct Api {
 }
 
 impl Api {
-    /// Opens (creating if needed) the store at `path`.
+    /// Opens the existing store at `path`. Where there is none (a missing or empty file) it
+    /// answers [`ErrorCode::NoStore`] and creates nothing: only [`Api::create`] makes a store.
     pub fn open(path: &Path) -> ApiResult<Api> {
         Ok(Api { store: Store::open(path)? })
+    }
+
+    /// Opens the store at `path`, creating it when there is none (file 0600, missing folders
+    /// 0700): the application's first launch. [`Api::init`] then gives it an identity.
+    pub fn create(path: &Path) -> ApiResult<Api> {
+        tighten_own_data_dir(path);
+        Ok(Api { store: Store::create(path)? })
+    }
+
+    /// `maillage init`: creates the store when there is none and initialises it (see
+    /// [`Api::init`]). When this fails, what it created is removed: a failed `init` leaves no
+    /// file behind.
+    pub fn create_and_init(path: &Path, facilitator: &str) -> ApiResult<(Api, Status)> {
+        check_facilitator(facilitator)?;
+        tighten_own_data_dir(path);
+        let (store, created) = Store::create_tracked(path)?;
+        let api = Api { store };
+        match api.init(facilitator) {
+            Ok(status) => Ok((api, status)),
+            Err(e) => {
+                drop(api);
+                created.undo();
+                Err(e)
+            }
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -89,13 +117,8 @@ impl Api {
     /// Creates this device's identity and installs the shipped guide and codebook. Running it
     /// again keeps the identity (and only updates the facilitator's name when one is given).
     pub fn init(&self, facilitator: &str) -> ApiResult<Status> {
+        check_facilitator(facilitator)?;
         let facilitator = facilitator.trim();
-        if facilitator.is_empty() {
-            return Err(Error::Invalid(kinds_invalid("facilitator", "indiquez votre nom (animateur·rice)")).into());
-        }
-        if facilitator.chars().count() > 120 {
-            return Err(Error::Invalid(kinds_invalid("facilitator", "le nom dépasse 120 caractères")).into());
-        }
         self.store.write(|tx| {
             match device::load(tx)? {
                 Some(_) => device::set_facilitator(tx, facilitator)?,
@@ -134,13 +157,18 @@ impl Api {
     /// Creates a record, or replaces the data of record `id` (created with that id when absent).
     pub fn put(&self, kind: Kind, id: Option<RecordId>, data: Value) -> ApiResult<Record> {
         let validated = kinds::validate(kind, data).map_err(Error::Invalid)?;
-        Ok(self.store.write(|tx| {
+        let record = self.store.write(|tx| {
             let device = device::require(tx)?;
             let mut clock = device.clock;
             let record = write_record(tx, &device, &mut clock, &mut KindCache::default(), kind, id, validated)?;
             device::save_clock(tx, &clock)?;
             Ok(record)
-        })?)
+        })?;
+        if record.created_at != record.updated_at {
+            // An edit: what it replaced leaves the bytes now, not at SQLite's next checkpoint.
+            self.store.checkpoint();
+        }
+        Ok(record)
     }
 
     /// Creates or replaces many records in one transaction: all are written or none. After a
@@ -192,7 +220,7 @@ impl Api {
 
     /// Deletes a record: it becomes a tombstone (data cleared) that travels in bundles.
     pub fn delete(&self, kind: Kind, id: RecordId) -> ApiResult<()> {
-        Ok(self.store.write(|tx| {
+        self.store.write(|tx| {
             let device = device::require(tx)?;
             let existing = live_of_kind(tx, kind, id)?;
             let mut clock = device.clock;
@@ -205,9 +233,13 @@ impl Api {
                 ..existing
             };
             records::upsert(tx, &RecordRow { record: &tombstone, title: "", date: None })?;
+            // Deleted means gone: the versions kept for review go with the record.
+            crate::sync::merge::drop_conflicts_of(tx, id)?;
             device::save_clock(tx, &clock)?;
             Ok(())
-        })?)
+        })?;
+        self.store.checkpoint();
+        Ok(())
     }
 
     /// Live records per kind (every kind listed, zero included).
@@ -374,7 +406,11 @@ impl Api {
         Ok(self.store.read(crate::store::check::run)?)
     }
 
-    pub fn backup(&self, out: &Path) -> ApiResult<BackupReport> {
+    /// Writes a consistent copy of the store to `out` (mode 0600) while writes go on. An existing
+    /// backup at `out` is replaced only with `force`; the store itself, a bundle or any other
+    /// file never (see [`check_output`]).
+    pub fn backup(&self, out: &Path, force: bool) -> ApiResult<BackupReport> {
+        check_output(self.store.path(), out, OutputKind::Backup, force)?;
         let bytes = backup::backup(&self.store, out)?;
         Ok(BackupReport { path: out.display().to_string(), bytes })
     }
@@ -387,7 +423,7 @@ impl Api {
     /// A backup in [`Api::backup_dir`], named after the time.
     pub fn backup_now(&self) -> ApiResult<BackupReport> {
         let name = format!("maillage-{}.sqlite3", chrono::Utc::now().format("%Y%m%d-%H%M%S%.3f"));
-        self.backup(&self.backup_dir().join(name))
+        self.backup(&self.backup_dir().join(name), false)
     }
 
     /// The backups in [`Api::backup_dir`], newest first.
@@ -407,6 +443,9 @@ impl Api {
         Ok(out)
     }
 
+    /// Replaces the store with the backup `file`, keeping the current one aside. Only when this
+    /// is the only window or command that has the store open ([`ErrorCode::Busy`], "fermez
+    /// Maillage puis recommencez", otherwise, and nothing changes).
     pub fn restore(&self, file: &Path) -> ApiResult<RestoreReport> {
         let aside = backup::restore(&self.store, file)?;
         Ok(RestoreReport {
@@ -427,6 +466,35 @@ impl Api {
 }
 
 // ---------------------------------------------------------------- writing
+
+fn check_facilitator(facilitator: &str) -> ApiResult<()> {
+    let facilitator = facilitator.trim();
+    if facilitator.is_empty() {
+        return Err(Error::Invalid(kinds_invalid("facilitator", "indiquez votre nom (animateur·rice)")).into());
+    }
+    if facilitator.chars().count() > 120 {
+        return Err(Error::Invalid(kinds_invalid("facilitator", "le nom dépasse 120 caractères")).into());
+    }
+    Ok(())
+}
+
+/// The application's own data folder (`…/fr.maillage.desktop`), made 0755 by earlier versions,
+/// is made 0700. Only that one: a folder chosen with `--db` or `MAILLAGE_DB` is left as it is.
+fn tighten_own_data_dir(path: &Path) {
+    #[cfg(unix)]
+    if std::env::var_os("MAILLAGE_DB").is_none_or(|p| p.is_empty()) && path == default_store_path() {
+        use std::os::unix::fs::PermissionsExt;
+        if let Some(dir) = path.parent() {
+            if let Ok(meta) = std::fs::metadata(dir) {
+                if meta.is_dir() && meta.permissions().mode() & 0o077 != 0 {
+                    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(meta.permissions().mode() & 0o700));
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
 
 fn kinds_invalid(field: &str, message: &str) -> kinds::Invalid {
     kinds::Invalid { field: field.to_string(), message: message.to_string() }
@@ -450,11 +518,13 @@ pub(crate) fn next_version(clock: &mut Clock, device: &DeviceRow, replaces: Opti
     let mut version = clock.tick(wall, device.device_id);
     if let Some(old) = replaces {
         // The version replaced may come from a device whose clock ran far ahead, beyond what
-        // the clock adopts: still outrank it.
-        if (version.ms, version.counter) <= (old.ms, old.counter) {
-            version = Version { ms: old.ms, counter: old.counter.saturating_add(1), device: device.device_id };
+        // the clock adopts: still outrank it, carrying into the next millisecond when its counter
+        // is at its maximum (never saturate: a lower version would poison every later export).
+        if version <= *old || (version.ms, version.counter) <= (old.ms, old.counter) {
+            version = crate::sync::clock::above(old, device.device_id);
         }
     }
+    debug_assert!(replaces.is_none_or(|old| version > *old));
     version
 }
 

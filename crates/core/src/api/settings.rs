@@ -6,7 +6,7 @@
 //! use maillage_core::api::Api;
 //!
 //! let dir = tempfile::tempdir().unwrap();
-//! let api = Api::open(&dir.path().join("maillage.sqlite3")).unwrap();
+//! let api = Api::create(&dir.path().join("maillage.sqlite3")).unwrap();
 //! assert!(api.hq_public_keys().unwrap().is_empty());
 //! assert!(api.set_hq_public_keys(vec!["pas-une-clé".into()]).is_err(), "only age1… keys are accepted");
 //! ```
@@ -211,7 +211,7 @@ mod tests {
     use super::*;
 
     fn api(dir: &tempfile::TempDir) -> Api {
-        let api = Api::open(&dir.path().join("maillage.sqlite3")).unwrap();
+        let api = Api::create(&dir.path().join("maillage.sqlite3")).unwrap();
         api.init("Camille").unwrap();
         api
     }

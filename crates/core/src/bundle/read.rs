@@ -278,8 +278,11 @@ fn verify(mut entries: BTreeMap<String, Vec<u8>>, sealed: bool, file_sha256: Str
             "la signature ne correspond pas : le paquet a été modifié après sa création, ou n'a pas été fait par l'appareil qu'il annonce ; ne l'importez pas et demandez un nouvel export",
         )
     })?;
-    let manifest: Manifest = serde_json::from_value(value).map_err(|e| {
-        Refusal::new(Check::Manifest, format!("le manifeste n'est pas conforme ({e}) : demandez un nouvel export"))
+    let manifest: Manifest = serde_path_to_error::deserialize(value).map_err(|e| {
+        Refusal::new(
+            Check::Manifest,
+            format!("le manifeste n'est pas conforme (champ « {} ») : demandez un nouvel export", safe_path(&e.path().to_string())),
+        )
     })?;
 
     // Every entry listed, none extra, each with its size and hash.
@@ -429,10 +432,12 @@ fn for_each_line(
 /// Parses one record line and checks it as the store would: envelope, kind, the kind's rules,
 /// tombstones with no data. Returns it with its data in canonical form.
 pub fn check_record(entry: &str, line_no: usize, line: &[u8], kind: Option<Kind>) -> Result<Incoming, Refusal> {
-    let mut record: Record = serde_json::from_slice(line).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let mut record: Record = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = safe_path(&e.path().to_string());
         Refusal::new(
             Check::Records,
-            format!("ligne {line_no} de « {entry} » illisible ({}) : demandez un nouvel export", short(&e.to_string())),
+            format!("ligne {line_no} de « {entry} » illisible (champ « {field} ») : demandez un nouvel export"),
         )
     })?;
     let at = |message: String| {
@@ -441,6 +446,15 @@ pub fn check_record(entry: &str, line_no: usize, line: &[u8], kind: Option<Kind>
             format!("{} {} (ligne {line_no} de « {entry} ») : {message}", record.kind, record.id),
         )
     };
+    record.check_envelope(crate::sync::clock::wall_ms()).map_err(|e| at(e.message))?;
+    // The pseudo-device authored the shipped defaults only: an edit of one keeps it as creator.
+    let reserved_creator = record.created_device == crate::domain::DeviceId::SHIPPED
+        && !crate::defaults::is_shipped_id(record.id);
+    if reserved_creator || (record.claims_shipped() && !crate::defaults::is_shipped_exactly(&record)) {
+        return Err(at(
+            "la version réservée aux contenus livrés avec Maillage est portée par un autre contenu : ce paquet a été fabriqué, ne l'importez pas".into(),
+        ));
+    }
     if kind.is_some_and(|k| k != record.kind) {
         return Err(at(format!(
             "un(e) {} rangé(e) parmi les {}",
@@ -448,11 +462,11 @@ pub fn check_record(entry: &str, line_no: usize, line: &[u8], kind: Option<Kind>
             kind.map(Kind::as_str).unwrap_or("")
         )));
     }
-    let (title, date) = if record.deleted {
+    let (title, date, references) = if record.deleted {
         if record.data.as_object().is_none_or(|o| !o.is_empty()) {
             return Err(at("une suppression ne doit porter aucune donnée".into()));
         }
-        (String::new(), None)
+        (String::new(), None, Vec::new())
     } else {
         let validated = kinds::validate(record.kind, record.data.clone()).map_err(|e| at(e.message))?;
         let expected: Option<RecordId> =
@@ -461,12 +475,19 @@ pub fn check_record(entry: &str, line_no: usize, line: &[u8], kind: Option<Kind>
             return Err(at("le territoire de l'enveloppe ne correspond pas à celui des données".into()));
         }
         record.data = validated.data;
-        (validated.title, validated.date)
+        (validated.title, validated.date, validated.references)
     };
     let line = crate::canonical::record_line(&record);
-    Ok(Incoming { record, line, title, date })
+    Ok(Incoming { record, line, title, date, references })
 }
 
-fn short(text: &str) -> String {
-    text.chars().take(120).collect()
+/// A field path from the bundle, fit to be shown: made of the names a record has, or nothing.
+fn safe_path(path: &str) -> String {
+    let plain = path.len() <= 80
+        && path.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '[' | ']'));
+    if plain && path != "." {
+        path.to_string()
+    } else {
+        "?".to_string()
+    }
 }

@@ -74,7 +74,7 @@ pub fn write_bundle(
     let temp = temp_path(path);
     let mut written = WrittenBundle { temp: temp.clone(), path: path.to_path_buf(), bytes: 0, manifest };
     let io = |e: std::io::Error| Error::io(&temp, e);
-    let file = File::create(&temp).map_err(io)?;
+    let file = crate::store::files::create_private(&temp).map_err(io)?; // 0600: a bundle holds interviews
     let mut out = BufWriter::with_capacity(1 << 20, file);
     if recipients.is_empty() {
         out.write_all(&compressed).map_err(io)?;

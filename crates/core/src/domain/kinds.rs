@@ -84,7 +84,7 @@ pub fn check_date(field: &str, value: &str) -> Check {
     let bad = || {
         Invalid::new(
             field,
-            format!("« {value} » n'est pas une date valide pour le champ « {field} » : attendu une date existante au format AAAA-MM-JJ"),
+            format!("le champ « {field} » attend une date existante au format AAAA-MM-JJ (entre 1900 et 2200)"),
         )
     };
     if value.len() != 10 {
@@ -172,7 +172,7 @@ impl KindData for Territory {
             if !ok {
                 return Err(Invalid::new(
                     "departement_code",
-                    format!("« {code} » n'est pas un code de département (exemples : 93, 2A, 971)"),
+                    "le champ « departement_code » attend un code de département (exemples : 93, 2A, 971)",
                 ));
             }
         }
@@ -384,7 +384,7 @@ impl KindData for CooperationLink {
         if self.intensity > 3 {
             return Err(Invalid::new(
                 "intensity",
-                format!("l'intensité d'un lien va de 0 à 3 (reçu {})", self.intensity),
+                "le champ « intensity » attend l'intensité du lien, de 0 à 3",
             ));
         }
         if self.from_organisation_id == self.to_organisation_id {
@@ -978,7 +978,8 @@ impl KindData for Attachment {
 // ---------------------------------------------------------------- dispatch
 
 fn validate_as<T: KindData>(value: serde_json::Value) -> std::result::Result<Validated, Invalid> {
-    let mut data: T = serde_json::from_value(value).map_err(|e| explain_json_error(T::KIND, &e.to_string()))?;
+    check_text(&value, &mut String::new())?;
+    let mut data: T = serde_path_to_error::deserialize(value).map_err(|e| explain_json_error(T::KIND, &e))?;
     data.normalise();
     data.validate()?;
     Ok(Validated {
@@ -1013,24 +1014,123 @@ pub fn validate(kind: Kind, value: serde_json::Value) -> std::result::Result<Val
     }
 }
 
-/// Turns serde's English into a French sentence that names the field.
-fn explain_json_error(kind: Kind, raw: &str) -> Invalid {
+/// A character that has no place in a record's text: the C0 controls other than tab, line feed
+/// and carriage return, and DEL (a NUL inside a name, an escape sequence…).
+pub fn is_forbidden_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Refuses control characters anywhere in the text of `value` (keys included), naming the field.
+fn check_text(value: &serde_json::Value, path: &mut String) -> Check {
+    use serde_json::Value;
+    let bad = |path: &str| {
+        let field = field_name(path);
+        Invalid::new(
+            &field,
+            format!("le champ « {field} » contient un caractère invisible (caractère de contrôle) : retirez-le"),
+        )
+    };
+    match value {
+        Value::String(text) if text.chars().any(is_forbidden_char) => Err(bad(path)),
+        Value::Array(items) => {
+            let len = path.len();
+            for (i, item) in items.iter().enumerate() {
+                path.push_str(&format!("[{i}]"));
+                check_text(item, path)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        Value::Object(map) => {
+            let len = path.len();
+            for (key, item) in map {
+                if key.chars().any(is_forbidden_char) {
+                    return Err(bad(path));
+                }
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                check_text(item, path)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A field name fit to be shown: a name the application defines (letters, digits, `_`, `.`,
+/// indices), never text someone typed. Anything else is "un champ".
+fn field_name(path: &str) -> String {
+    let plain = !path.is_empty()
+        && path.len() <= 80
+        && path.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '[' | ']'));
+    if plain {
+        path.to_string()
+    } else {
+        "(champ inconnu)".to_string()
+    }
+}
+
+/// What serde expected, in French, from the end of its English message ("…, expected a string").
+fn expected_fr(raw: &str) -> &'static str {
+    let expected = raw.rsplit("expected ").next().unwrap_or("");
+    let e = expected.to_ascii_lowercase();
+    if e.contains("uuid") {
+        "un identifiant (UUID)"
+    } else if e.starts_with("a string") || e.contains("char") {
+        "du texte"
+    } else if e.contains("bool") {
+        "vrai ou faux (true / false)"
+    } else if e.contains("sequence") || e.contains("array") || e.contains("tuple") {
+        "une liste"
+    } else if e.starts_with("struct") || e.contains("map") {
+        "un objet (des champs entre accolades)"
+    } else if e.starts_with('u') || e.starts_with('i') || e.contains("integer") {
+        "un nombre entier positif"
+    } else if e.starts_with('f') || e.contains("number") {
+        "un nombre"
+    } else if e.contains("version") {
+        "une version (ms.compteur.appareil)"
+    } else {
+        "une valeur d'une autre forme"
+    }
+}
+
+/// Turns serde's error into a French sentence that names the field and what is expected, and
+/// never repeats the value received (it can be a name, a note, anything a person typed).
+fn explain_json_error(kind: Kind, e: &serde_path_to_error::Error<serde_json::Error>) -> Invalid {
+    let raw = e.inner().to_string();
+    let at = e.path().to_string();
+    let at = if at == "." { String::new() } else { at };
+    let join = |name: &str| if at.is_empty() { name.to_string() } else { format!("{at}.{name}") };
     let quoted = |s: &str| s.split('`').nth(1).unwrap_or("").to_string();
     let what = kind.label_fr();
     if raw.starts_with("missing field") {
-        let f = quoted(raw);
+        let f = field_name(&join(&quoted(&raw)));
         Invalid::new(&f, format!("le champ « {f} » est obligatoire pour un(e) {what}"))
     } else if raw.starts_with("unknown field") {
-        let f = quoted(raw);
+        let f = field_name(&join(&quoted(&raw)));
         Invalid::new(&f, format!("le champ « {f} » n'existe pas pour un(e) {what}"))
     } else if raw.starts_with("unknown variant") {
-        let v = quoted(raw);
+        let f = field_name(&at);
+        // The values listed come from the application's own lists, not from the input.
         let allowed = raw.split("expected ").nth(1).unwrap_or("").replace('`', "");
-        Invalid::new("", format!("« {v} » n'est pas une valeur possible (valeurs possibles : {allowed})"))
+        let allowed = allowed.trim_start_matches("one of ");
+        Invalid::new(&f, format!("le champ « {f} » n'accepte que ces valeurs : {allowed}"))
+    } else if raw.starts_with("invalid length") {
+        let f = field_name(&at);
+        Invalid::new(&f, format!("le champ « {f} » n'a pas le nombre d'éléments attendu"))
+    } else if raw.starts_with("invalid type") || raw.starts_with("invalid value") {
+        let f = field_name(&at);
+        Invalid::new(&f, format!("le champ « {f} » attend {}", expected_fr(&raw)))
     } else if raw.contains("UUID") || raw.contains("uuid") {
-        Invalid::new("", "un identifiant n'est pas valide (attendu un UUID)".to_string())
+        let f = field_name(&at);
+        Invalid::new(&f, format!("le champ « {f} » attend un identifiant (UUID)"))
     } else {
-        Invalid::new("", format!("données invalides pour un(e) {what} : {raw}"))
+        let f = field_name(&at);
+        Invalid::new(&f, format!("le champ « {f} » n'a pas la forme attendue pour un(e) {what}"))
     }
 }
 
@@ -1056,7 +1156,8 @@ mod tests {
         let err = validate(Kind::Interview, json!({"territory_id": territory(), "title": "A", "date": "2026-02-30"}))
             .unwrap_err();
         assert_eq!(err.field, "date");
-        assert!(err.message.contains("2026-02-30"), "{}", err.message);
+        assert!(!err.message.contains("2026-02-30"), "a message never echoes the value: {}", err.message);
+        assert!(err.message.contains("AAAA-MM-JJ"), "{}", err.message);
     }
 
     #[test]
@@ -1086,7 +1187,8 @@ mod tests {
     #[test]
     fn an_unknown_territory_kind_lists_the_possible_values() {
         let err = validate(Kind::Territory, json!({"name": "X", "kind": "planet"})).unwrap_err();
-        assert!(err.message.contains("planet") && err.message.contains("cite_educative"), "{}", err.message);
+        assert!(!err.message.contains("planet") && err.message.contains("cite_educative"), "{}", err.message);
+        assert_eq!(err.field, "kind");
     }
 
     #[test]
@@ -1095,6 +1197,26 @@ mod tests {
         assert_eq!(v.data["name"], "Orly");
         assert_eq!(v.data["communes"], json!([]));
         assert_eq!(v.title, "Orly");
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_field_and_never_echoes_the_value() {
+        let err = validate(
+            Kind::Person,
+            json!({"territory_id": territory(), "name": "P", "consent": "Jean Secretname a refusé"}),
+        )
+        .unwrap_err();
+        assert_eq!(err.field, "consent");
+        assert!(!err.message.contains("Secretname"), "{}", err.message);
+        assert!(err.message.contains("objet"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_control_character_is_refused_with_the_field_named() {
+        let err = validate(Kind::Territory, json!({"name": "Or\u{0}ly", "kind": "qpv"})).unwrap_err();
+        assert_eq!(err.field, "name");
+        let ok = validate(Kind::Territory, json!({"name": "Orly", "kind": "qpv", "notes": "ligne 1\nligne 2"}));
+        assert!(ok.is_ok(), "line breaks are text: {ok:?}");
     }
 
     #[test]

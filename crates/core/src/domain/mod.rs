@@ -253,6 +253,47 @@ pub struct Record {
     pub data: serde_json::Value,
 }
 
+/// The longest facilitator name an envelope may carry (the same bound as at `init`).
+pub const MAX_FACILITATOR_CHARS: usize = 120;
+
+/// How far ahead of the receiving device's clock a version from elsewhere may be: a device whose
+/// clock says 2099 is refused, and a version accepted can always be outranked by the next edit.
+pub const MAX_FUTURE_MS: u64 = 366 * 24 * 3600 * 1000;
+
+impl Record {
+    /// The rules of an envelope that arrives from elsewhere (a bundle): times in RFC 3339, bounded
+    /// texts without control characters, a version that a later edit can still outrank, and the
+    /// reserved version and pseudo-device of the shipped defaults for those only (checked by the
+    /// caller, which knows the defaults). The message names the field, never its value.
+    pub fn check_envelope(&self, wall_ms: u64) -> std::result::Result<(), kinds::Invalid> {
+        let bad = |field: &str, message: &str| kinds::Invalid { field: field.to_string(), message: message.to_string() };
+        for (field, value) in [("created_at", &self.created_at), ("updated_at", &self.updated_at)] {
+            if value.len() > 40 || chrono::DateTime::parse_from_rfc3339(value).is_err() {
+                return Err(bad(field, &format!("le champ « {field} » attend une date et une heure RFC 3339 (2026-11-22T09:12:03.120Z)")));
+            }
+        }
+        if self.created_by.chars().count() > MAX_FACILITATOR_CHARS {
+            return Err(bad("created_by", &format!("le champ « created_by » dépasse {MAX_FACILITATOR_CHARS} caractères")));
+        }
+        if self.created_by.chars().any(kinds::is_forbidden_char) {
+            return Err(bad("created_by", "le champ « created_by » contient un caractère invisible (caractère de contrôle)"));
+        }
+        let limit = wall_ms.saturating_add(MAX_FUTURE_MS).min(crate::sync::clock::MAX_VERSION_MS);
+        if self.version.ms > limit {
+            return Err(bad(
+                "version",
+                "la version est datée de plus d'un an dans le futur (l'horloge de l'appareil d'origine est fausse) : corrigez l'heure de cet appareil et demandez un nouvel export",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the envelope claims the reserved version or pseudo-device of the shipped defaults.
+    pub fn claims_shipped(&self) -> bool {
+        self.version.device == DeviceId::SHIPPED
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

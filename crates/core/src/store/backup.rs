@@ -1,21 +1,30 @@
 //! Local backups: a consistent copy taken while the application runs, and a restore that keeps
 //! the current store aside instead of destroying it.
+//!
+//! A backup is `VACUUM INTO` a temporary file (created 0600 first: SQLite accepts an existing
+//! empty file) on a read-only connection of its own, so writes go on meanwhile; then synced and
+//! renamed. A restore runs only when its Store is the only one open ([`Store::with_closed_file`]):
+//! the current file and whatever is left of its WAL are *moved* aside, never deleted.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
+use super::files::{self, parent_dir, sidecar, sync_dir};
 use super::{schema, Store};
 use crate::error::{Error, Result};
 
-/// Writes a consistent copy of the store to `out` (atomically: a temporary file renamed into place).
+/// Writes a consistent copy of the store to `out` (atomically: a temporary file renamed into
+/// place, mode 0600). Whether `out` may be replaced is the caller's to check
+/// (`api::check_output`).
 pub fn backup(store: &Store, out: &Path) -> Result<u64> {
     let dir = parent_dir(out);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    files::create_private_dirs(&dir).map_err(|e| Error::io(&dir, e))?;
     let tmp = temp_beside(out);
     let _ = std::fs::remove_file(&tmp);
-    let result = store.read(|conn| {
+    files::create_new_private(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    let result = store.read_detached(|conn| {
         conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy()])?;
         Ok(())
     });
@@ -28,10 +37,36 @@ pub fn backup(store: &Store, out: &Path) -> Result<u64> {
             other => other,
         });
     }
-    sync_file(&tmp)?;
-    std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))?;
+    if let Err(e) = sync_file(&tmp).and_then(|_| std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     sync_dir(&dir);
     Ok(std::fs::metadata(out).map_err(|e| Error::io(out, e))?.len())
+}
+
+/// Opens `file` read-only and without touching it: no `-wal` or `-shm` is created beside it,
+/// and nothing is written (`immutable`: the file is a copy nobody writes).
+fn open_untouched(file: &Path) -> rusqlite::Result<Connection> {
+    let mut uri = String::from("file:");
+    for c in file.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    Connection::open_with_flags(uri, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI)
+}
+
+/// Whether `file` is a Maillage store or backup (an SQLite file with the `record` and `device`
+/// tables), read without changing it.
+pub fn is_store_file(file: &Path) -> bool {
+    let Ok(conn) = open_untouched(file) else { return false };
+    conn.query_row("SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('record', 'device')", [], |r| r.get::<_, i64>(0))
+        .is_ok_and(|n| n == 2)
 }
 
 /// Checks that `file` is a sound Maillage store this binary can read, without changing it.
@@ -39,30 +74,28 @@ pub fn verify_backup(file: &Path) -> Result<()> {
     if !file.is_file() {
         return Err(Error::io(file, std::io::Error::new(std::io::ErrorKind::NotFound, "fichier introuvable")));
     }
-    let conn = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| Error::NotAStore(e.to_string()))?;
+    let not_a_backup = || Error::NotAStore(format!("{} n'est pas une sauvegarde Maillage", file.display()));
+    let conn = open_untouched(file).map_err(|_| not_a_backup())?;
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|_| Error::NotAStore(format!("{} n'est pas une base SQLite", file.display())))?;
     if version > schema::SCHEMA_VERSION {
         return Err(Error::NewerSchema { found: version, known: schema::SCHEMA_VERSION });
     }
-    let has_records: bool = conn
-        .query_row("SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('record', 'device')", [], |r| r.get::<_, i64>(0))
-        .map(|n| n == 2)
-        .unwrap_or(false);
-    if version == 0 || !has_records {
-        return Err(Error::NotAStore(format!("{} n'est pas une sauvegarde Maillage", file.display())));
+    if version == 0 || !is_store_file(file) {
+        return Err(not_a_backup());
     }
     let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     if integrity != "ok" {
-        return Err(Error::NotAStore(format!("la sauvegarde est endommagée ({integrity})")));
+        return Err(Error::NotAStore("la sauvegarde est endommagée : choisissez-en une autre".into()));
     }
     Ok(())
 }
 
-/// Replaces the store with the backup `file`. The current store is kept beside it, renamed
-/// `…-avant-restauration-<time>.sqlite3`; that path is returned.
+/// Replaces the store with the backup `file`, when no other window or command has it open
+/// ([`Error::InUse`] otherwise, nothing changed). The current store — its file, and its `-wal`
+/// and `-shm` if any are left — is kept beside it, renamed `…-avant-restauration-<time>.sqlite3`;
+/// that path is returned.
 pub fn restore(store: &Store, file: &Path) -> Result<PathBuf> {
     verify_backup(file)?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
@@ -70,39 +103,55 @@ pub fn restore(store: &Store, file: &Path) -> Result<PathBuf> {
         let stem = db.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "maillage".into());
         let aside = db.with_file_name(format!("{stem}-avant-restauration-{stamp}.sqlite3"));
         let tmp = temp_beside(db);
-        std::fs::copy(file, &tmp).map_err(|e| Error::io(&tmp, e))?;
-        sync_file(&tmp)?;
-        if db.exists() {
-            std::fs::rename(db, &aside).map_err(|e| Error::io(db, e))?;
+        copy_private(file, &tmp)?;
+        // Moved, never deleted: whatever the WAL still held stays with the copy kept aside.
+        let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
+        let mut step = || -> Result<()> {
+            for suffix in ["", "-wal", "-shm"] {
+                let (from, to) = (sidecar(db, suffix), sidecar(&aside, suffix));
+                if from.exists() {
+                    std::fs::rename(&from, &to).map_err(|e| Error::io(&from, e))?;
+                    moved.push((from, to));
+                }
+            }
+            std::fs::rename(&tmp, db).map_err(|e| Error::io(db, e))
+        };
+        if let Err(e) = step() {
+            // Put back what was moved: the store stays as it was.
+            for (from, to) in moved.iter().rev() {
+                let _ = std::fs::rename(to, from);
+            }
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
         }
-        for suffix in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-        }
-        std::fs::rename(&tmp, db).map_err(|e| Error::io(db, e))?;
         sync_dir(&parent_dir(db));
         Ok(aside)
     })
 }
 
-fn parent_dir(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+/// Copies `from` to a new file `to` (mode 0600, whatever the mode of `from`), synced.
+fn copy_private(from: &Path, to: &Path) -> Result<()> {
+    let _ = std::fs::remove_file(to);
+    let copied = (|| {
+        let mut source = File::open(from).map_err(|e| Error::io(from, e))?;
+        let mut target = files::create_new_private(to).map_err(|e| Error::io(to, e))?;
+        std::io::copy(&mut source, &mut target).map_err(|e| Error::io(to, e))?;
+        target.sync_all().map_err(|e| Error::io(to, e))
+    })();
+    if copied.is_err() {
+        let _ = std::fs::remove_file(to);
     }
+    copied
 }
 
+/// A temporary name beside `path`, unique to this process and call.
 fn temp_beside(path: &Path) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+    path.with_file_name(format!(".{name}.{}-{n}.tmp", std::process::id()))
 }
 
 fn sync_file(path: &Path) -> Result<()> {
     File::open(path).and_then(|f| f.sync_all()).map_err(|e| Error::io(path, e))
-}
-
-fn sync_dir(dir: &Path) {
-    // Makes the rename itself durable; not every platform lets a directory be opened.
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
 }

@@ -28,7 +28,7 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
         problems.push(format!("index de recherche endommagé : {e}"));
     }
     let live: i64 = conn.query_row("SELECT COUNT(*) FROM record WHERE deleted = 0", [], |r| r.get(0))?;
-    let indexed: i64 = conn.query_row("SELECT COUNT(*) FROM record_fts", [], |r| r.get(0))?;
+    let indexed: i64 = conn.query_row("SELECT COUNT(*) FROM record_fts_docsize", [], |r| r.get(0))?;
     if live != indexed {
         problems.push(format!("index de recherche incomplet : {indexed} entrées pour {live} enregistrements"));
     }
@@ -40,11 +40,22 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
             Err(e) => problems.push(format!("{} {} : {}", record.kind, record.id, e.message)),
             Ok(v) => {
                 for r in v.references {
-                    if records::live_kind(conn, r.id)? != Some(r.kind) {
-                        warnings.push(format!(
-                            "{} {} : le champ « {} » désigne {} qui n'est pas (ou plus) là",
+                    match records::any_kind(conn, r.id)? {
+                        Some((kind, false)) if kind == r.kind => {}
+                        // A deletion made here or elsewhere while the record pointed to it: a
+                        // remark, the record itself is sound.
+                        Some((kind, true)) if kind == r.kind => warnings.push(format!(
+                            "{} {} : le champ « {} » désigne {} {}, supprimé(e) depuis",
+                            record.kind, record.id, r.field, r.kind.label_fr(), r.id
+                        )),
+                        Some((kind, _)) => problems.push(format!(
+                            "{} {} : le champ « {} » désigne {}, qui est un(e) {} et non un(e) {}",
+                            record.kind, record.id, r.field, r.id, kind.label_fr(), r.kind.label_fr()
+                        )),
+                        None => problems.push(format!(
+                            "{} {} : le champ « {} » désigne {}, absent de ce magasin",
                             record.kind, record.id, r.field, r.id
-                        ));
+                        )),
                     }
                 }
             }

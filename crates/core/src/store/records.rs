@@ -58,6 +58,15 @@ pub fn live_kind(conn: &Connection, id: RecordId) -> Result<Option<Kind>> {
     kind.map(|k| k.parse()).transpose()
 }
 
+/// The kind of any record with that id, and whether it is a tombstone.
+pub fn any_kind(conn: &Connection, id: RecordId) -> Result<Option<(Kind, bool)>> {
+    let row: Option<(String, i64)> = conn
+        .prepare_cached("SELECT kind, deleted FROM record WHERE id = ?1")?
+        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    row.map(|(k, d)| Ok((k.parse()?, d != 0))).transpose()
+}
+
 /// Live records of a kind, optionally of one territory, ordered by date (newest first) then title.
 pub fn list(conn: &Connection, kind: Kind, territory: Option<RecordId>) -> Result<Vec<Record>> {
     let sql = format!(
@@ -92,6 +101,12 @@ pub fn counts(conn: &Connection, territory: Option<RecordId>) -> Result<BTreeMap
 pub fn upsert(conn: &Connection, row: &RecordRow<'_>) -> Result<i64> {
     let r = row.record;
     let data = crate::canonical::to_string(&r.data);
+    // What the index holds for the version replaced, to take it out word by word (the index
+    // keeps no copy of the text, and `secure-delete` purges what it is told to delete).
+    let previous: Option<(i64, String, String)> = conn
+        .prepare_cached("SELECT seq, title, data FROM record WHERE id = ?1 AND deleted = 0")?
+        .query_row([r.id.to_string()], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)))
+        .optional()?;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO record (id, kind, territory_id, version, created_by, created_device, created_at, updated_at, deleted, title, date, data)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
@@ -119,13 +134,23 @@ pub fn upsert(conn: &Connection, row: &RecordRow<'_>) -> Result<i64> {
         ],
         |x| x.get(0),
     )?;
-    let mut del = conn.prepare_cached("DELETE FROM record_fts WHERE rowid = ?1")?;
-    del.execute([seq])?;
+    if let Some((old_seq, old_title, old_data)) = previous {
+        let old_data: serde_json::Value = serde_json::from_str(&old_data)?;
+        unindex(conn, old_seq, &old_title, &text::searchable_text(&old_data))?;
+    }
     if !r.deleted {
         let mut ins = conn.prepare_cached("INSERT INTO record_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
         ins.execute(params![seq, row.title, text::searchable_text(&r.data)])?;
     }
     Ok(seq)
+}
+
+/// Takes a record's words out of the full-text index: the same title and body it was indexed
+/// with (derived again from the stored row), as FTS5 requires for a contentless index.
+pub fn unindex(conn: &Connection, seq: i64, title: &str, body: &str) -> Result<()> {
+    conn.prepare_cached("INSERT INTO record_fts (record_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)")?
+        .execute(params![seq, title, body])?;
+    Ok(())
 }
 
 /// Writes a record known to be absent (a creation): no index entry to replace.

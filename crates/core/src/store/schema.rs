@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_initial", include_str!("../../migrations/0001_initial.sql")),
     ("0002_exchange", include_str!("../../migrations/0002_exchange.sql")),
     ("0003_settings", include_str!("../../migrations/0003_settings.sql")),
+    ("0004_secure_delete", include_str!("../../migrations/0004_secure_delete.sql")),
 ];
 
 /// The schema version this binary writes.
@@ -25,8 +26,24 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     for (index, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        after(&tx, index + 1)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
+    }
+    Ok(())
+}
+
+/// What a migration needs beyond SQL, in the same transaction.
+fn after(tx: &Connection, version: usize) -> Result<()> {
+    if version == 4 {
+        // The new full-text index is filled from the records (the text is derived in Rust).
+        let mut stmt = tx.prepare("SELECT seq, title, data FROM record WHERE deleted = 0")?;
+        let mut ins = tx.prepare("INSERT INTO record_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let data: serde_json::Value = serde_json::from_str(&row.get::<_, String>(2)?)?;
+            ins.execute(rusqlite::params![row.get::<_, i64>(0)?, row.get::<_, String>(1)?, crate::domain::text::searchable_text(&data)])?;
+        }
     }
     Ok(())
 }

@@ -88,8 +88,8 @@ pub fn search(
             FROM {from} WHERE record_fts MATCH ?1 AND f.rowid >= ?5 {filter}
             ORDER BY score LIMIT ?4
          )
-         SELECT r.id, r.kind, r.territory_id, r.title, r.date, t.body
-         FROM top JOIN record r ON r.seq = top.seq JOIN record_fts t ON t.rowid = top.seq
+         SELECT r.id, r.kind, r.territory_id, r.title, r.date, r.data
+         FROM top JOIN record r ON r.seq = top.seq
          ORDER BY top.score"
     ))?;
     let rows = stmt.query_map(params![query, kind, territory, limit.max(1), floor], |r| {
@@ -105,7 +105,10 @@ pub fn search(
     let terms = Terms::new(typed);
     let mut hits = Vec::new();
     for row in rows {
-        let (id, kind, territory, title, date, body) = row?;
+        let (id, kind, territory, title, date, data) = row?;
+        // The index keeps no copy of the text (deleted means gone): the snippet's text is
+        // derived again from the record, as the index derived it.
+        let body = crate::domain::text::searchable_text(&serde_json::from_str(&data)?);
         hits.push(SearchHit {
             id: RecordId::parse(&id)?,
             kind: kind.parse()?,

@@ -16,6 +16,28 @@ pub struct Clock {
 /// deterministically; we only keep our own readings sane.
 pub const MAX_ADOPTED_DRIFT_MS: u64 = 24 * 3600 * 1000;
 
+/// The latest millisecond a version may carry: 9999-12-31T23:59:59.999Z. A version from elsewhere
+/// beyond it is refused at import, so that every version received can still be outranked by a
+/// local edit (the next millisecond always exists).
+pub const MAX_VERSION_MS: u64 = 253_402_300_799_999;
+
+/// The reading right after `(ms, counter)`: the next counter, or the next millisecond when the
+/// counter is at its maximum.
+pub fn successor(ms: u64, counter: u32) -> (u64, u32) {
+    if counter == u32::MAX {
+        (ms.saturating_add(1), 0)
+    } else {
+        (ms, counter + 1)
+    }
+}
+
+/// A version above `old` for `device`: `old`'s successor reading (used when the clock could not
+/// follow `old`, e.g. a version from a device whose clock runs far ahead).
+pub fn above(old: &Version, device: DeviceId) -> Version {
+    let (ms, counter) = successor(old.ms, old.counter);
+    Version { ms, counter, device }
+}
+
 impl Clock {
     pub fn at(ms: u64, counter: u32) -> Self {
         Clock { ms, counter }
@@ -29,16 +51,14 @@ impl Clock {
         self.counter
     }
 
-    /// The next reading for a local edit, given the wall clock.
+    /// The next reading for a local edit, given the wall clock. A counter at its maximum carries
+    /// into the next millisecond: a reading never saturates.
     pub fn tick(&mut self, wall_ms: u64, device: DeviceId) -> Version {
         if wall_ms > self.ms {
-            self.ms = wall_ms;
-            self.counter = 0;
-        } else if self.counter == u32::MAX {
-            self.ms += 1;
+            self.ms = wall_ms.min(MAX_VERSION_MS);
             self.counter = 0;
         } else {
-            self.counter += 1;
+            (self.ms, self.counter) = successor(self.ms, self.counter);
         }
         Version { ms: self.ms, counter: self.counter, device }
     }
@@ -84,6 +104,15 @@ mod tests {
         clock.observe(&remote, 40_000);
         let mine = clock.tick(40_000, D);
         assert!(mine > remote);
+    }
+
+    #[test]
+    fn a_counter_at_its_maximum_carries_into_the_next_millisecond() {
+        let mut clock = Clock::at(1_000, u32::MAX);
+        let next = clock.tick(500, D);
+        assert_eq!((next.ms, next.counter), (1_001, 0));
+        let old = Version { ms: 7, counter: u32::MAX, device: DeviceId(Uuid::max()) };
+        assert!(above(&old, D) > old);
     }
 
     #[test]

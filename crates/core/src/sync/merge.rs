@@ -45,6 +45,8 @@ pub struct Incoming {
     pub line: String,
     pub title: String,
     pub date: Option<String>,
+    /// The records its data points to (empty for a tombstone and for a version already stored).
+    pub references: Vec<crate::domain::kinds::Reference>,
 }
 
 impl Incoming {
@@ -52,21 +54,21 @@ impl Incoming {
     /// is), so its title and date are not needed.
     pub fn stored(record: Record) -> Self {
         let line = crate::canonical::record_line(&record);
-        Incoming { record, line, title: String::new(), date: None }
+        Incoming { record, line, title: String::new(), date: None, references: Vec::new() }
     }
 
     /// A version with the title and date the store derives from its data.
     pub fn from_record(record: Record) -> Self {
-        let (title, date) = if record.deleted {
-            (String::new(), None)
+        let (title, date, references) = if record.deleted {
+            (String::new(), None, Vec::new())
         } else {
             match crate::domain::kinds::validate(record.kind, record.data.clone()) {
-                Ok(v) => (v.title, v.date),
-                Err(_) => (String::new(), None),
+                Ok(v) => (v.title, v.date, v.references),
+                Err(_) => (String::new(), None, Vec::new()),
             }
         };
         let line = crate::canonical::record_line(&record);
-        Incoming { record, line, title, date }
+        Incoming { record, line, title, date, references }
     }
 }
 
@@ -183,6 +185,8 @@ pub enum ConflictChange {
         status: ConflictStatus,
         resolution: Option<Resolution>,
     },
+    /// A kept version that a deletion outranks: erased (deleted means gone, losers included).
+    Drop { id: String },
 }
 
 /// The plan for one record.
@@ -273,6 +277,17 @@ pub fn plan_record(local: &Local, incoming: &[&Incoming]) -> Option<RecordPlan> 
     let rows: HashMap<&str, &ConflictRow> = local.conflicts.iter().map(|r| (r.id.as_str(), r)).collect();
     let mut conflicts = Vec::new();
     let mut opened = 0;
+    // The highest deletion seen for the record: every version below it is erased, not kept (a
+    // deletion is not reviewed against what it deleted). A function of the versions seen, so
+    // every store that saw the same versions keeps the same losers.
+    let floor = candidates
+        .iter()
+        .map(|c| &c.record)
+        .chain(local.conflicts.iter().map(|r| &r.loser))
+        .filter(|r| r.deleted)
+        .map(|r| r.version)
+        .max();
+    let erased = |loser: &Record| floor.is_some_and(|f| loser.version < f);
     let desired = |loser: &Record| -> (ConflictStatus, Option<Resolution>) {
         if local.parents.contains(&loser.version) {
             (ConflictStatus::Resolved, Some(Resolution::Superseded))
@@ -290,6 +305,9 @@ pub fn plan_record(local: &Local, incoming: &[&Incoming]) -> Option<RecordPlan> 
         let id = conflict_id(&c.line);
         if rows.contains_key(id.as_str()) {
             continue; // re-evaluated below
+        }
+        if erased(&c.record) {
+            continue;
         }
         let (status, resolution) = desired(&c.record);
         if resolution == Some(Resolution::Superseded) {
@@ -311,6 +329,10 @@ pub fn plan_record(local: &Local, incoming: &[&Incoming]) -> Option<RecordPlan> 
     }
     // Losers already kept: follow the winner, close the superseded, reopen the identical.
     for row in &local.conflicts {
+        if erased(&row.loser) {
+            conflicts.push(ConflictChange::Drop { id: row.id.clone() });
+            continue;
+        }
         if row.resolution.is_some_and(Resolution::is_final) {
             continue;
         }
@@ -514,6 +536,9 @@ fn apply_conflicts(
                     resolution.map(|_| now),
                 ])?;
             }
+            ConflictChange::Drop { id } => {
+                tx.prepare_cached("DELETE FROM conflict WHERE id = ?1")?.execute([id])?;
+            }
             ConflictChange::Update { id, winner_line, winner_version, status, resolution } => {
                 tx.prepare_cached(
                     "UPDATE conflict SET winner_version = ?2, winner = ?3, status = ?4, resolution = ?5,
@@ -531,6 +556,12 @@ fn apply_conflicts(
             }
         }
     }
+    Ok(())
+}
+
+/// Erases every kept version of a record (its deletion here outranks them all).
+pub fn drop_conflicts_of(tx: &Connection, record_id: RecordId) -> Result<()> {
+    tx.execute("DELETE FROM conflict WHERE record_id = ?1", [record_id.to_string()])?;
     Ok(())
 }
 

@@ -13,62 +13,62 @@ use serde_json::{json, Value};
 
 // ---------------------------------------------------------------- helpers
 
-struct Device {
-    api: Api,
-    dir: tempfile::TempDir,
+pub(crate) struct Device {
+    pub(crate) api: Api,
+    pub(crate) dir: tempfile::TempDir,
     exports: u32,
 }
 
 impl Device {
-    fn new(name: &str) -> Device {
+    pub(crate) fn new(name: &str) -> Device {
         let dir = tempfile::tempdir().unwrap();
-        let api = Api::open(&dir.path().join("store.sqlite3")).unwrap();
+        let api = Api::create(&dir.path().join("store.sqlite3")).unwrap();
         api.init(name).unwrap();
         Device { api, dir, exports: 0 }
     }
 
-    fn db(&self) -> std::path::PathBuf {
+    pub(crate) fn db(&self) -> std::path::PathBuf {
         self.dir.path().join("store.sqlite3")
     }
 
     /// Exports and returns the bundle's bytes.
-    fn export(&mut self, since_last: bool) -> Vec<u8> {
+    pub(crate) fn export(&mut self, since_last: bool) -> Vec<u8> {
         self.export_to(since_last, vec![])
     }
 
-    fn export_to(&mut self, since_last: bool, to: Vec<String>) -> Vec<u8> {
+    pub(crate) fn export_to(&mut self, since_last: bool, to: Vec<String>) -> Vec<u8> {
         self.exports += 1;
         let path = self.dir.path().join(format!("export-{}.maillage", self.exports));
-        self.api.export_bundle(&ExportRequest { out: path.clone(), since_last, to }).unwrap();
+        self.api.export_bundle(&ExportRequest { out: path.clone(), since_last, to, force: false }).unwrap();
         std::fs::read(path).unwrap()
     }
 
-    fn import(&self, bytes: &[u8]) -> ImportReport {
+    pub(crate) fn import(&self, bytes: &[u8]) -> ImportReport {
         self.api.import_bundle_bytes("test.maillage", bytes, None, false, &BundleLimits::default()).unwrap()
     }
 
-    fn try_import(&self, bytes: &[u8]) -> Result<ImportReport, maillage_core::ApiError> {
+    pub(crate) fn try_import(&self, bytes: &[u8]) -> Result<ImportReport, maillage_core::ApiError> {
         self.api.import_bundle_bytes("test.maillage", bytes, None, false, &BundleLimits::default())
     }
 
-    fn dump(&self) -> String {
+    pub(crate) fn dump(&self) -> String {
         let mut out = Vec::new();
         self.api.dump_canonical(&mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 
-    fn open_conflicts(&self) -> BTreeSet<String> {
+    pub(crate) fn open_conflicts(&self) -> BTreeSet<String> {
         self.api.conflicts(false).unwrap().into_iter().map(|c| c.id).collect()
     }
 
     /// Everything an import may touch: records (tombstones too), every exchange table, the clock.
-    fn snapshot(&self) -> String {
+    pub(crate) fn snapshot(&self) -> String {
         let conn = rusqlite::Connection::open(self.db()).unwrap();
         let mut out = self.dump();
         out.push_str(&format!("{:?}\n", self.api.stats(None).unwrap()));
         for sql in [
             "SELECT COUNT(*) || '/' || COALESCE(SUM(deleted), 0) FROM record",
-            "SELECT COUNT(*) FROM record_fts",
+            "SELECT COUNT(*) FROM record_fts_docsize",
             "SELECT group_concat(device_id || public_key, ',') FROM device_key",
             "SELECT group_concat(bundle_id, ',') FROM imported_bundle",
             "SELECT group_concat(id || status || COALESCE(resolution, ''), ',') FROM conflict",
@@ -83,17 +83,17 @@ impl Device {
         out
     }
 
-    fn signing_key(&self) -> ed25519_dalek::SigningKey {
+    pub(crate) fn signing_key(&self) -> ed25519_dalek::SigningKey {
         let conn = rusqlite::Connection::open(self.db()).unwrap();
         let key: Vec<u8> = conn.query_row("SELECT signing_key FROM device", [], |r| r.get(0)).unwrap();
         ed25519_dalek::SigningKey::from_bytes(&key.try_into().unwrap())
     }
 
-    fn territory(&self, name: &str) -> RecordId {
+    pub(crate) fn territory(&self, name: &str) -> RecordId {
         self.api.put(Kind::Territory, None, json!({"name": name, "kind": "qpv"})).unwrap().id
     }
 
-    fn organisation(&self, territory: RecordId, name: &str) -> RecordId {
+    pub(crate) fn organisation(&self, territory: RecordId, name: &str) -> RecordId {
         self.api
             .put(
                 Kind::Organisation,
@@ -104,7 +104,7 @@ impl Device {
             .id
     }
 
-    fn rename(
+    pub(crate) fn rename(
         &self,
         territory: RecordId,
         id: RecordId,
@@ -119,7 +119,7 @@ impl Device {
 }
 
 /// The entries of a plain bundle, in archive order.
-fn unpack(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn unpack(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let decoder = zstd::stream::read::Decoder::new(bytes).unwrap();
     let mut archive = tar::Archive::new(decoder);
     let mut out = Vec::new();
@@ -134,7 +134,7 @@ fn unpack(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// A plain bundle from raw entries, names written as given (no sanitising: hostile names too).
-fn pack(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+pub(crate) fn pack(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut tar = tar::Builder::new(Vec::new());
     for (name, data) in entries {
         let mut header = tar::Header::new_gnu();
@@ -152,7 +152,7 @@ fn pack(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     zstd::encode_all(tar.into_inner().unwrap().as_slice(), 3).unwrap()
 }
 
-fn manifest_of(entries: &[(String, Vec<u8>)]) -> Value {
+pub(crate) fn manifest_of(entries: &[(String, Vec<u8>)]) -> Value {
     serde_json::from_slice(&entries.iter().find(|(n, _)| n == "manifest.json").unwrap().1).unwrap()
 }
 
@@ -162,7 +162,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Re-signs a changed manifest with `key` and refreshes the listed digest of every entry, so that
 /// only the check under test can fail.
-fn resign(entries: &mut [(String, Vec<u8>)], key: &ed25519_dalek::SigningKey, edit: impl FnOnce(&mut Value)) {
+pub(crate) fn resign(entries: &mut [(String, Vec<u8>)], key: &ed25519_dalek::SigningKey, edit: impl FnOnce(&mut Value)) {
     use ed25519_dalek::Signer;
     let mut manifest = manifest_of(entries);
     let digests: Vec<Value> = entries
@@ -183,7 +183,7 @@ fn resign(entries: &mut [(String, Vec<u8>)], key: &ed25519_dalek::SigningKey, ed
     }
 }
 
-fn set_entry(entries: &mut [(String, Vec<u8>)], name: &str, f: impl FnOnce(&mut Vec<u8>)) {
+pub(crate) fn set_entry(entries: &mut [(String, Vec<u8>)], name: &str, f: impl FnOnce(&mut Vec<u8>)) {
     f(&mut entries.iter_mut().find(|(n, _)| n == name).unwrap().1);
 }
 
@@ -296,7 +296,7 @@ fn concurrent_edits_keep_the_loser_and_a_resolution_travels() {
 }
 
 #[test]
-fn an_edit_that_loses_to_a_concurrent_deletion_is_kept() {
+fn an_edit_that_loses_to_a_concurrent_deletion_is_erased_with_the_record() {
     let mut a = Device::new("Camille");
     let t = a.territory("Orly");
     let org = a.organisation(t, "PMI");
@@ -308,11 +308,13 @@ fn an_edit_that_loses_to_a_concurrent_deletion_is_kept() {
     b.import(&a.export(true));
     assert!(a.api.get(Kind::Organisation, org).is_err());
     assert_eq!(a.dump(), b.dump());
-    let kept: Vec<_> = a.api.conflicts(false).unwrap();
-    assert_eq!(kept.len(), 1, "the concurrent edit is kept for review");
-    assert_eq!(kept[0].loser.data["name"], "PMI des Aviateurs");
-    assert!(kept[0].winner.deleted);
-    assert_eq!(a.open_conflicts(), b.open_conflicts());
+    // Deleted means gone: the concurrent edit is not kept for review, on either store, and
+    // does not travel in later bundles.
+    assert!(a.api.conflicts(true).unwrap().is_empty());
+    assert!(b.api.conflicts(true).unwrap().is_empty());
+    let later = a.export(false);
+    let carried: String = unpack(&later).iter().map(|(_, d)| String::from_utf8_lossy(d).into_owned()).collect();
+    assert!(!carried.contains("Aviateurs"), "the erased edit must not travel");
 }
 
 fn permutations(n: usize) -> Vec<Vec<usize>> {
@@ -418,14 +420,14 @@ fn the_bundle_lines_are_the_canonical_record_lines_and_small() {
 
 // ---------------------------------------------------------------- hostile bundles
 
-struct Hostile {
-    store: Device,
-    source: Device,
-    good: Vec<u8>,
-    entries: Vec<(String, Vec<u8>)>,
+pub(crate) struct Hostile {
+    pub(crate) store: Device,
+    pub(crate) source: Device,
+    pub(crate) good: Vec<u8>,
+    pub(crate) entries: Vec<(String, Vec<u8>)>,
 }
 
-fn hostile_setup() -> Hostile {
+pub(crate) fn hostile_setup() -> Hostile {
     let mut source = Device::new("Camille");
     let t = source.territory("Orly");
     for i in 0..20 {
@@ -440,7 +442,7 @@ fn hostile_setup() -> Hostile {
 }
 
 /// `bytes` must be refused by `check`, with a message containing `words`, and change nothing.
-fn assert_refused(store: &Device, bytes: &[u8], check: Option<BundleCheck>, words: &str, what: &str) {
+pub(crate) fn assert_refused(store: &Device, bytes: &[u8], check: Option<BundleCheck>, words: &str, what: &str) {
     let before = store.snapshot();
     let err = store.try_import(bytes).expect_err(&format!("{what}: must be refused"));
     assert!(err.message.contains(words), "{what}: message should say « {words} »: {}", err.message);
@@ -632,7 +634,9 @@ fn a_signed_bundle_with_an_invalid_record_is_refused() {
         *d = text.into_bytes();
     });
     resign(&mut e, &key, |_| {});
-    assert_refused(&h.store, &pack(&e), Some(BundleCheck::Records), "planete", "invalid record");
+    assert_refused(&h.store, &pack(&e), Some(BundleCheck::Records), "category", "invalid record");
+    let err = h.store.try_import(&pack(&e)).unwrap_err();
+    assert!(!err.message.contains("planete"), "a refusal never echoes a value: {}", err.message);
 }
 
 #[test]
@@ -684,7 +688,7 @@ fn an_upgraded_store_has_the_schema_of_a_fresh_one() {
         .unwrap();
     }
     let upgraded = maillage_core::store::Store::open(&old).unwrap();
-    let fresh = maillage_core::store::Store::open(&dir.path().join("fresh.sqlite3")).unwrap();
+    let fresh = maillage_core::store::Store::create(&dir.path().join("fresh.sqlite3")).unwrap();
     let a = upgraded.read(maillage_core::store::schema::describe).unwrap();
     let b = fresh.read(maillage_core::store::schema::describe).unwrap();
     assert_eq!(a, b);
@@ -790,7 +794,12 @@ proptest! {
                 let winner: String = conn.query_row("SELECT version FROM record WHERE id = ?1", [id.to_string()], |r| r.get(0)).unwrap();
                 let kept: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM conflict WHERE record_id = ?1 AND loser_version = ?2)", [id.to_string(), version.clone()], |r| r.get(0)).unwrap();
                 let superseded: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM record_lineage WHERE record_id = ?1 AND parent = ?2)", [id.to_string(), version.clone()], |r| r.get(0)).unwrap();
-                prop_assert!(&winner == version || kept || superseded, "edit {version} of {id} was lost");
+                // A deletion above the edit erases it (deleted means gone, conflicts included).
+                let erased: bool = conn.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM record WHERE id = ?1 AND deleted = 1 AND version > ?2)
+                         OR EXISTS (SELECT 1 FROM conflict WHERE record_id = ?1 AND loser_version > ?2 AND loser LIKE '%\"deleted\":true%')",
+                    [id.to_string(), version.clone()], |r| r.get(0)).unwrap();
+                prop_assert!(&winner == version || kept || superseded || erased, "edit {version} of {id} was lost");
             }
         }
     }
@@ -858,7 +867,7 @@ fn an_export_reports_its_progress_and_ends_with_done() {
     let mut stages = Vec::new();
     let out = a.dir.path().join("p.maillage");
     a.api
-        .export_bundle_with_progress(&ExportRequest { out, since_last: false, to: vec![] }, &mut |p| stages.push(p))
+        .export_bundle_with_progress(&ExportRequest { out, ..Default::default() }, &mut |p| stages.push(p))
         .unwrap();
     use maillage_core::api::ExportStage;
     assert_eq!(stages.first().map(|p| p.stage), Some(ExportStage::Reading));

@@ -1,7 +1,9 @@
 //! Integration tests of maillage-core through its public api, on real store files.
 //! One test binary per crate: the exchange (bundle) tests are a module of it.
 
+mod defects;
 mod exchange;
+mod safety;
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +16,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 fn fresh(dir: &Path, name: &str) -> Api {
-    let api = Api::open(&dir.join(name)).unwrap();
+    let api = Api::create(&dir.join(name)).unwrap();
     api.init("Camille").unwrap();
     api
 }
@@ -32,7 +34,7 @@ fn dump(api: &Api) -> String {
 #[test]
 fn a_store_migrated_step_by_step_has_the_schema_of_a_fresh_one() {
     let dir = tempfile::tempdir().unwrap();
-    let fresh_schema = Store::open(&dir.path().join("fresh.sqlite3")).unwrap().read(schema::describe).unwrap();
+    let fresh_schema = Store::create(&dir.path().join("fresh.sqlite3")).unwrap().read(schema::describe).unwrap();
     for applied in 0..=schema::MIGRATIONS.len() {
         let path = dir.path().join(format!("old-{applied}.sqlite3"));
         {
@@ -42,7 +44,7 @@ fn a_store_migrated_step_by_step_has_the_schema_of_a_fresh_one() {
                 conn.pragma_update(None, "user_version", i as i64 + 1).unwrap();
             }
         }
-        let migrated = Store::open(&path).unwrap().read(schema::describe).unwrap();
+        let migrated = Store::create(&path).unwrap().read(schema::describe).unwrap();
         assert_eq!(
             migrated, fresh_schema,
             "a store with {applied} migration(s) applied, once upgraded, differs from a fresh one"
@@ -56,7 +58,7 @@ fn a_store_written_by_the_first_release_opens_upgraded_with_every_record() {
     let path = dir.path().join("v1.sqlite3");
     std::fs::copy(fixture("schema-v1.sqlite3"), &path).unwrap();
     let api = Api::open(&path).unwrap();
-    let fresh_schema = Store::open(&dir.path().join("fresh.sqlite3")).unwrap().read(schema::describe).unwrap();
+    let fresh_schema = Store::create(&dir.path().join("fresh.sqlite3")).unwrap().read(schema::describe).unwrap();
     assert_eq!(api.store().read(schema::describe).unwrap(), fresh_schema);
     let expected = std::fs::read_to_string(fixture("schema-v1.dump.jsonl")).unwrap();
     assert_eq!(dump(&api), expected, "the upgrade keeps every record as it was");
@@ -94,8 +96,8 @@ fn canonical_dump_depends_on_the_records_not_on_history() {
             })
             .unwrap();
     };
-    let a = Api::open(&dir.path().join("a.sqlite3")).unwrap();
-    let b = Api::open(&dir.path().join("b.sqlite3")).unwrap();
+    let a = Api::create(&dir.path().join("a.sqlite3")).unwrap();
+    let b = Api::create(&dir.path().join("b.sqlite3")).unwrap();
     write_all(&a, &all);
     let mut reversed = all.clone();
     reversed.reverse();
@@ -229,7 +231,7 @@ fn a_backup_taken_while_another_connection_writes_is_consistent() {
         }
     });
     let out = dir.path().join("backup.sqlite3");
-    api.backup(&out).unwrap();
+    api.backup(&out, false).unwrap();
     writer.join().unwrap();
     let copy = Api::open(&out).unwrap();
     assert!(copy.check().unwrap().ok);

@@ -23,7 +23,7 @@ async fn main() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let store = dir.path().join("maillage.sqlite3");
     {
-        let api = Api::open(&store)?;
+        let api = Api::create(&store)?;
         api.init("Animatrice de mesure")?;
         api.demo(&DemoRequest {
             territory: "Cité éducative de Valmont".into(),

@@ -1,0 +1,462 @@
+//! The defects found by trying Maillage as an attacker would (issue « Nothing lost, nothing
+//! leaked »): versions that cannot be outranked, personal data left in the bytes, values echoed
+//! in messages, bundles that carry what a local write refuses.
+
+use std::collections::BTreeMap;
+
+use maillage_core::api::{Api, BundleCheck, DemoRequest, ErrorCode, Keep};
+use maillage_core::domain::{kinds, Kind, Record, RecordId};
+use serde_json::{json, Value};
+
+use crate::exchange::{assert_refused, hostile_setup, pack, resign, set_entry, unpack, Device};
+
+// ---------------------------------------------------------------- helpers
+
+/// Rewrites the lines of `entry` with `f` (each line a JSON record) and re-signs the bundle with
+/// the source device's own key: only the checks after the signature can refuse it.
+fn forge(
+    entries: &[(String, Vec<u8>)],
+    key: &ed25519_dalek::SigningKey,
+    entry: &str,
+    mut f: impl FnMut(&mut Value),
+) -> Vec<u8> {
+    let mut e = entries.to_vec();
+    set_entry(&mut e, entry, |d| {
+        let text = String::from_utf8(d.clone()).unwrap();
+        let mut out = String::new();
+        for line in text.lines() {
+            let mut v: Value = serde_json::from_str(line).unwrap();
+            f(&mut v);
+            out.push_str(&maillage_core::canonical::to_string(&v));
+            out.push('\n');
+        }
+        *d = out.into_bytes();
+    });
+    resign(&mut e, key, |_| {});
+    pack(&e)
+}
+
+fn demo_device(name: &str) -> Device {
+    let d = Device::new(name);
+    d.api
+        .demo(&DemoRequest { territory: "Valmont".into(), interviews: 2, workshops: 1, actions: 2, seed: 7 })
+        .unwrap();
+    d
+}
+
+/// One live record of every kind the demo writes, and the shipped guide and a shipped theme.
+fn one_of_each(api: &Api) -> BTreeMap<Kind, Record> {
+    let mut out = BTreeMap::new();
+    for kind in Kind::ALL {
+        if let Some(r) = api.list(kind, None).unwrap().into_iter().next() {
+            out.insert(kind, r);
+        }
+    }
+    out
+}
+
+/// Every string leaf of `data` with its path.
+fn string_leaves(data: &Value, path: &mut Vec<PathStep>, out: &mut Vec<Vec<PathStep>>) {
+    match data {
+        Value::String(_) => out.push(path.clone()),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(PathStep::Index(i));
+                string_leaves(item, path, out);
+                path.pop();
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                path.push(PathStep::Key(k.clone()));
+                string_leaves(v, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every leaf of `data` (strings, numbers, booleans, nulls) with its path.
+fn all_leaves(data: &Value, path: &mut Vec<PathStep>, out: &mut Vec<Vec<PathStep>>) {
+    match data {
+        Value::Array(items) if !items.is_empty() => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(PathStep::Index(i));
+                all_leaves(item, path, out);
+                path.pop();
+            }
+        }
+        Value::Object(map) if !map.is_empty() => {
+            for (k, v) in map {
+                path.push(PathStep::Key(k.clone()));
+                all_leaves(v, path, out);
+                path.pop();
+            }
+        }
+        _ => out.push(path.clone()),
+    }
+}
+
+#[derive(Debug, Clone)]
+enum PathStep {
+    Key(String),
+    Index(usize),
+}
+
+fn at<'a>(data: &'a mut Value, path: &[PathStep]) -> &'a mut Value {
+    let mut v = data;
+    for step in path {
+        v = match step {
+            PathStep::Key(k) => &mut v[k.as_str()],
+            PathStep::Index(i) => &mut v[*i],
+        };
+    }
+    v
+}
+
+/// The data of `record` with a unique token in every text field that accepts free text (a
+/// field that refuses a token — an id, a date, a code of a closed list — keeps its value).
+fn with_tokens(record: &Record, counter: &mut u32, tokens: &mut Vec<String>) -> Value {
+    let mut data = record.data.clone();
+    let mut leaves = Vec::new();
+    string_leaves(&record.data, &mut Vec::new(), &mut leaves);
+    for path in leaves {
+        *counter += 1;
+        let token = token_for(*counter);
+        let mut candidate = data.clone();
+        *at(&mut candidate, &path) = Value::String(format!("Texte {token} fin"));
+        if kinds::validate(record.kind, candidate.clone()).is_ok() {
+            data = candidate;
+            tokens.push(token);
+        }
+    }
+    data
+}
+
+/// A unique word of 14 pseudo-random letters: no two share a long prefix.
+fn token_for(n: u32) -> String {
+    let mut seed = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
+    (0..14)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (b'a' + (seed % 26) as u8) as char
+        })
+        .collect()
+}
+
+/// Occurrences of any token in a file's raw bytes, case folded (the search index folds case).
+/// The index keeps words prefix-compressed: the last 9 letters of a token are what it stores
+/// whatever its neighbours, so those are looked for.
+fn tokens_in(path: &std::path::Path, tokens: &[String]) -> Vec<String> {
+    let Ok(bytes) = std::fs::read(path) else { return Vec::new() };
+    let lower: Vec<u8> = bytes.iter().map(|b| b.to_ascii_lowercase()).collect();
+    tokens
+        .iter()
+        .filter(|t| {
+            let tail = &t.as_bytes()[t.len().saturating_sub(9)..];
+            lower.windows(tail.len()).any(|w| w == tail)
+        })
+        .cloned()
+        .collect()
+}
+
+// ---------------------------------------------------------------- 1. versions
+
+/// A crafted, validly signed bundle from a new device carries a version whose counter is at its
+/// maximum, an hour ahead, from a device id above every other: edits, deletions and resolutions
+/// made here afterwards still outrank it, and this store's bundles still import elsewhere.
+#[test]
+fn a_version_at_the_counter_maximum_is_still_outranked_and_exports_keep_importing() {
+    let mut attacker = Device::new("Nouvel appareil");
+    let t = attacker.territory("Orly");
+    let org = attacker.organisation(t, "PMI");
+    let other = attacker.organisation(t, "CCAS");
+    let entries = unpack(&attacker.export(false));
+    let ahead = maillage_core::sync::clock::wall_ms() + 3_600_000;
+    let crafted = format!("{ahead:016x}.ffffffff.ffffffff-ffff-ffff-ffff-ffffffffffff");
+    let bytes = forge(&entries, &attacker.signing_key(), "records/organisation.jsonl", |v| {
+        v["version"] = json!(crafted);
+    });
+    let mut store = Device::new("Camille");
+    store.import(&bytes);
+
+    // An edit, a deletion: each strictly above the crafted version.
+    let edited = store.rename(t, org, "PMI des Aviateurs").unwrap();
+    assert!(edited.version.to_string() > crafted, "{} must outrank {crafted}", edited.version);
+    store.api.delete(Kind::Organisation, other).unwrap();
+
+    // A conflict with the crafted version, resolved here.
+    let bao = Device::new("Bao");
+    bao.import(&bytes);
+    bao.rename(t, org, "PMI Bao").unwrap();
+    let mut bao = bao;
+    store.import(&bao.export(false));
+    for c in store.api.conflicts(false).unwrap() {
+        let settled = store.api.resolve_conflict(&c.id, Keep::Loser).unwrap();
+        assert!(settled.resolved_at.is_some());
+    }
+
+    // Every bundle of this store imports into a fresh one.
+    let fresh = Device::new("Siège");
+    fresh.import(&store.export(false));
+    assert_eq!(fresh.dump(), store.dump());
+}
+
+#[test]
+fn a_version_more_than_a_year_ahead_is_refused_at_import() {
+    let h = hostile_setup();
+    let far = format!("{:016x}.ffffffff.ffffffff-ffff-ffff-ffff-ffffffffffff", 4_102_444_800_000u64); // 2100
+    let bytes = forge(&h.entries, &h.source.signing_key(), "records/organisation.jsonl", |v| v["version"] = json!(far));
+    assert_refused(&h.store, &bytes, Some(BundleCheck::Records), "futur", "version in 2100");
+}
+
+// ---------------------------------------------------------------- 4. deleted means gone
+
+/// Unique tokens in every text field of every kind; deleted or edited; then neither the store,
+/// nor its WAL, nor a backup made afterwards holds any of them, search index included.
+#[test]
+fn deleted_and_edited_text_is_gone_from_the_bytes() {
+    let mut d = demo_device("Camille");
+    let mut b = Device::new("Bao");
+    b.import(&d.export(false));
+    let mut counter = 0;
+    let mut tokens = Vec::new();
+    let samples = one_of_each(&d.api);
+    for (kind, record) in &samples {
+        let data = with_tokens(record, &mut counter, &mut tokens);
+        d.api.put(*kind, Some(record.id), data).unwrap();
+    }
+    let territory = samples[&Kind::Territory].id;
+    let file = d.dir.path().join(format!("{}.txt", token_for(8888)));
+    std::fs::write(&file, b"formulaire de consentement").unwrap();
+    let attachment = d
+        .api
+        .attach_file(&maillage_core::api::AttachRequest {
+            path: file.display().to_string(),
+            territory_id: territory,
+            record_id: None,
+            description: format!("Signé par {}", token_for(8887)),
+        })
+        .unwrap();
+    tokens.extend([token_for(8888), token_for(8887)]);
+    assert!(samples.len() >= 12, "the demo holds most kinds: {:?}", samples.keys());
+    assert!(tokens.len() > 40, "every kind's text fields carry a token ({} found)", tokens.len());
+
+    // A concurrent edit of the person on another device: kept here for review, whole.
+    let person = samples[&Kind::Person].id;
+    let mut other = b.api.get(Kind::Person, person).unwrap().data;
+    other["name"] = json!(format!("Conflit {}", token_for(9999)));
+    other["contact"] = json!(format!("{}@example.org", token_for(9998)));
+    tokens.extend([token_for(9999), token_for(9998)]);
+    b.api.put(Kind::Person, Some(person), other).unwrap();
+    d.import(&b.export(true));
+    assert!(!d.api.conflicts(false).unwrap().is_empty(), "the concurrent edit is kept for review");
+    let wal = |p: &std::path::Path| std::path::PathBuf::from(format!("{}-wal", p.display()));
+    let before: Vec<String> =
+        [tokens_in(&d.db(), &tokens), tokens_in(&wal(&d.db()), &tokens)].concat();
+    assert!(!before.is_empty(), "the tokens are in the bytes before (the scan can see them)");
+
+    // Deleted, or edited back to text without them.
+    for (kind, record) in &samples {
+        match kind {
+            Kind::Territory | Kind::InterviewGuide | Kind::Theme => {
+                d.api.put(*kind, Some(record.id), record.data.clone()).unwrap();
+            }
+            _ => d.api.delete(*kind, record.id).unwrap(),
+        }
+    }
+    d.api.delete(Kind::Attachment, attachment.id).unwrap();
+    assert!(d.api.conflicts(true).unwrap().is_empty(), "the person's kept versions went with the deletion");
+    let backup = d.dir.path().join("apres.sqlite3");
+    d.api.backup(&backup, false).unwrap();
+    let carried: String = unpack(&d.export(false)).iter().map(|(_, b)| String::from_utf8_lossy(b).to_lowercase()).collect();
+
+    if std::env::var_os("MAILLAGE_KEEP_TEST_STORE").is_some() {
+        std::fs::copy(d.db(), "/tmp/defects-store.sqlite3").unwrap();
+        std::fs::write("/tmp/defects-tokens.txt", tokens.join("\n")).unwrap();
+    }
+    for path in [d.db(), wal(&d.db()), backup] {
+        let found = tokens_in(&path, &tokens);
+        assert!(found.is_empty(), "{} still holds {} token(s), e.g. {:?}", path.display(), found.len(), found.first());
+    }
+    let leaked: Vec<&String> = tokens.iter().filter(|t| carried.contains(t.as_str())).collect();
+    assert!(leaked.is_empty(), "the next bundle carries deleted text: {leaked:?}");
+    // The file removed from the blobs too is not required (other records may share it), but
+    // the search finds nothing of it.
+    for t in &tokens {
+        let hits = d.api.search(&maillage_core::api::SearchRequest { query: t.clone(), ..Default::default() }).unwrap();
+        assert!(hits.is_empty(), "search still finds {t}");
+    }
+}
+
+// ---------------------------------------------------------------- 6. no value echoed
+
+/// A unique token put into every field of every kind with a wrong type or value: the refusal
+/// names the field and never contains the token, through the api (the desktop's commands are
+/// one-line calls of it) and through a validly signed bundle.
+#[test]
+fn no_refusal_echoes_the_value_it_refused() {
+    let mut d = demo_device("Camille");
+    let samples = one_of_each(&d.api);
+    let token = "Jean Secretname a refusé";
+    let mut tried = 0;
+    for (kind, record) in &samples {
+        let mut leaves = Vec::new();
+        all_leaves(&record.data, &mut Vec::new(), &mut leaves);
+        for path in leaves {
+            for bad in [json!(token), json!([token]), json!({"x": token}), json!(12.5)] {
+                let mut data = record.data.clone();
+                *at(&mut data, &path) = bad;
+                if let Err(e) = d.api.put(*kind, Some(record.id), data.clone()) {
+                    tried += 1;
+                    assert!(!e.message.contains("Secretname"), "{kind} {path:?}: {}", e.message);
+                    assert!(
+                        e.field.as_deref().is_some_and(|f| !f.contains("Secretname")),
+                        "{kind} {path:?}: the field is named: {e:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(tried > 100, "refusals exercised: {tried}");
+
+    // Through a bundle re-signed by the device's own key.
+    let entries = unpack(&d.export(false));
+    let key = d.signing_key();
+    let store = Device::new("Siège");
+    for (name, _) in entries.iter().filter(|(n, _)| n.starts_with("records/")) {
+        for field in ["name", "title", "date", "territory_id", "consent", "category", "status", "intensity"] {
+            let bytes = forge(&entries, &key, name, |v| {
+                if v["data"].get(field).is_some() {
+                    v["data"][field] = json!({"valeur": token});
+                }
+            });
+            if let Err(e) = store.try_import(&bytes) {
+                assert!(!e.message.contains("Secretname"), "{name} {field}: {}", e.message);
+            }
+        }
+        let bytes = forge(&entries, &key, name, |v| v["created_at"] = json!(token));
+        let e = store.try_import(&bytes).expect_err("a created_at that is not a time is refused");
+        assert!(!e.message.contains("Secretname") && e.message.contains("created_at"), "{}", e.message);
+    }
+}
+
+// ---------------------------------------------------------------- 7. import = local write rules
+
+#[test]
+fn a_bundle_is_held_to_the_rules_of_a_local_write() {
+    let mut src = demo_device("Camille");
+    let store = Device::new("Siège");
+    store.import(&src.export(false));
+    let person = src.api.list(Kind::Person, None).unwrap().remove(0);
+    let org = src.api.list(Kind::Organisation, None).unwrap().remove(0);
+    let territory = src.api.list(Kind::Territory, None).unwrap().remove(0);
+    // Something new to carry, so that the bundle is not already imported.
+    src.organisation(territory.id, "Nouvelle structure");
+    let entries = unpack(&src.export(false));
+    let key = src.signing_key();
+    let orgs = "records/organisation.jsonl";
+
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "territory_id of a person",
+            forge(&entries, &key, orgs, |v| {
+                v["territory_id"] = json!(person.id);
+                v["data"]["territory_id"] = json!(person.id);
+            }),
+            "pas un territoire",
+        ),
+        (
+            "reference to a record of another kind",
+            forge(&entries, &key, "records/person.jsonl", |v| {
+                if v["deleted"] == json!(false) {
+                    v["data"]["organisation_id"] = json!(territory.id);
+                }
+            }),
+            "organisation_id",
+        ),
+        (
+            "reference to a record that exists nowhere",
+            forge(&entries, &key, "records/person.jsonl", |v| {
+                if v["deleted"] == json!(false) {
+                    v["data"]["organisation_id"] = json!(RecordId::new());
+                }
+            }),
+            "absent",
+        ),
+        ("a 5 MB created_by", {
+            // Incompressible, on one line: the size limits must not be what refuses it.
+            let mut first = true;
+            let mut seed = 12345u64;
+            let long: String = (0..(5 << 20)).map(|_| { seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); (b'a' + (seed >> 59) as u8 % 26) as char }).collect();
+            forge(&entries, &key, orgs, |v| if std::mem::take(&mut first) { v["created_by"] = json!(long.clone()) })
+        }, "created_by"),
+        ("created_at « hier soir »", forge(&entries, &key, orgs, |v| v["created_at"] = json!("hier soir")), "created_at"),
+        (
+            "a NUL inside a name",
+            forge(&entries, &key, orgs, |v| v["data"]["name"] = json!("Mai\u{0}rie")),
+            "caractère invisible",
+        ),
+        (
+            "the reserved version on a new record",
+            forge(&entries, &key, orgs, |v| {
+                v["version"] = json!("0000000000000000.00000000.00000000-0000-0000-0000-000000000000")
+            }),
+            "réservée",
+        ),
+    ];
+    let _ = org;
+    for (what, bytes, words) in cases {
+        assert_refused(&store, &bytes, Some(BundleCheck::Records), words, what);
+    }
+
+    // A shipped theme whose label was changed, under the reserved version.
+    let theme = store.api.list(Kind::Theme, None).unwrap().remove(0);
+    let mut line = serde_json::to_value(&theme).unwrap();
+    line["data"]["label"] = json!("Thème détourné");
+    let mut e = entries.clone();
+    e.push(("records/theme.jsonl".into(), format!("{}\n", maillage_core::canonical::to_string(&line)).into_bytes()));
+    resign(&mut e, &key, |m| {
+        m["counts"]["theme"] = json!({"live": 1, "deleted": 0});
+    });
+    assert_refused(&store, &pack(&e), Some(BundleCheck::Records), "réservée", "a shipped theme replaced");
+
+    // A record in a territory that the same bundle deletes.
+    let mut e = entries.clone();
+    let tomb = {
+        let mut t = serde_json::to_value(&territory).unwrap();
+        t["deleted"] = json!(true);
+        t["data"] = json!({});
+        t["version"] = json!(format!("{:016x}.00000000.{}", maillage_core::sync::clock::wall_ms(), territory.version.device));
+        t
+    };
+    set_entry(&mut e, "records/territory.jsonl", |d| {
+        *d = format!("{}\n", maillage_core::canonical::to_string(&tomb)).into_bytes();
+    });
+    resign(&mut e, &key, |m| m["counts"]["territory"] = json!({"live": 0, "deleted": 1}));
+    assert_refused(&store, &pack(&e), Some(BundleCheck::Records), "supprime", "a territory deleted under its records");
+}
+
+#[test]
+fn check_reports_a_reference_of_the_wrong_kind_as_an_error() {
+    let d = demo_device("Camille");
+    let person = d.api.list(Kind::Person, None).unwrap().remove(0);
+    let territory = d.api.list(Kind::Territory, None).unwrap().remove(0);
+    assert!(d.api.check().unwrap().ok);
+    // Only a hand edit of the file can do this: a local write and an import both refuse it.
+    let conn = rusqlite::Connection::open(d.db()).unwrap();
+    let mut data = person.data.clone();
+    data["organisation_id"] = json!(territory.id);
+    conn.execute(
+        "UPDATE record SET data = ?1 WHERE id = ?2",
+        [maillage_core::canonical::to_string(&data), person.id.to_string()],
+    )
+    .unwrap();
+    let report = d.api.check().unwrap();
+    assert!(!report.ok, "{report:?}");
+    assert!(report.problems.iter().any(|p| p.contains("organisation_id")), "{report:?}");
+    let _ = ErrorCode::Invalid;
+}
