@@ -243,6 +243,22 @@ mod tests {
     }
 
     #[test]
+    fn what_the_window_sent_is_never_echoed_in_an_error() {
+        let token = "Jean Secretname a refusé";
+        let (_dir, api) = api();
+        let messages = [
+            id(token).unwrap_err().message,
+            json::<Vec<PutItem>>(serde_json::json!([{"kind": "person", "id": token, "data": {}}])).unwrap_err().message,
+            json::<SearchRequest>(serde_json::json!({"query": {"x": token}})).unwrap_err().message,
+            api.put(Kind::Person, None, serde_json::json!({"name": "P", "territory_id": token})).unwrap_err().message,
+            api.put(Kind::Person, None, serde_json::json!({"name": "P", "consent": token})).unwrap_err().message,
+        ];
+        for m in messages {
+            assert!(!m.contains("Secretname"), "{m}");
+        }
+    }
+
+    #[test]
     fn only_a_listed_backup_can_be_restored() {
         let (_dir, api) = api();
         let err = listed_backup(&api, "/etc/passwd").unwrap_err();

@@ -5,10 +5,12 @@
 //! same code the command line uses. They need the built application, a display (Xvfb)
 //! and tauri-driver: `make test` (scripts/test.sh) provides them and runs these tests with the others.
 
+use std::time::Duration;
+
 use maillage_core::api::{Api, DemoRequest};
 use maillage_core::domain::Kind;
-use maillage_e2e::{Driver, Result};
-use serde_json::Value;
+use maillage_e2e::{App, Driver, Result, Typist};
+use serde_json::{json, Value};
 
 fn store_in(dir: &tempfile::TempDir) -> std::path::PathBuf {
     dir.path().join("maillage.sqlite3")
@@ -288,5 +290,150 @@ async fn the_first_launch_offers_the_demo_territory() -> Result<()> {
     assert_eq!(territories.len(), 1);
     assert_eq!(territories[0].data["name"], "Cité éducative de Valmont");
     assert_eq!(records(&store, Kind::Interview).len(), 12, "the demo brings its interviews");
+    Ok(())
+}
+
+/// An ordinary typing pace: one character every 60 ms.
+const PACE: Duration = Duration::from_millis(60);
+
+/// Types `text` into `field` at [`PACE`], whatever the page does meanwhile, and at once clicks
+/// `then`, as a person moving on does. `field` is clicked into first unless it has the focus
+/// already (the caret then goes to the end of what it holds).
+async fn type_then_click(app: &App, typist: &Typist, field: &str, text: &str, then: &str) -> Result<()> {
+    let at = typist.locate(app, &[field, then]).await?;
+    if !has_focus(app, field).await? {
+        typist.click_at(at[0])?;
+        wait_focus(app, field).await?;
+    }
+    app.client
+        .execute(
+            "const e = document.activeElement; e.setSelectionRange(e.value.length, e.value.length); \
+             window.clickSeen = false; addEventListener('click', () => (window.clickSeen = true), {capture: true, once: true});",
+            vec![],
+        )
+        .await?;
+    typist.type_text(text, PACE).await?;
+    typist.click_at(at[1])?;
+    // Only so that the next step finds the page where the click left it (it may scroll).
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    while app.client.execute("return window.clickSeen;", vec![]).await? != Value::Bool(true) {
+        if std::time::Instant::now() > deadline {
+            return Err(format!("the click on [data-testid={then}] never reached the page").into());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(())
+}
+
+async fn has_focus(app: &App, id: &str) -> Result<bool> {
+    let v = app.client.execute("return document.activeElement?.dataset.testid === arguments[0];", vec![json!(id)]).await?;
+    Ok(v == Value::Bool(true))
+}
+
+async fn wait_focus(app: &App, id: &str) -> Result<()> {
+    // Generous: before the fix, the page needed many seconds to catch up with the keys.
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    while !has_focus(app, id).await? {
+        if std::time::Instant::now() > deadline {
+            return Err(format!("clicking [data-testid={id}] never gave it the focus").into());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(())
+}
+
+/// Waits until the save badge says « Enregistré » (`data-state="saved"`), then returns its text.
+async fn wait_saved(app: &App) -> Result<String> {
+    // Generous: before the fix, the page needed many seconds to catch up with the keys.
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    loop {
+        let el = app.el("save-state").await?;
+        if el.attr("data-state").await?.as_deref() == Some("saved") {
+            return Ok(el.text().await?);
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(format!("the badge never said « Enregistré » (it says {:?})", el.text().await?).into());
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// The record the open editor saved, read through the core as the command line reads it.
+async fn saved_record(app: &App, store: &std::path::Path, kind: Kind) -> Result<maillage_core::Record> {
+    let hash = app.client.execute("return location.hash;", vec![]).await?;
+    let id = hash.as_str().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_string();
+    records(store, kind)
+        .into_iter()
+        .find(|r| r.id.to_string() == id)
+        .ok_or_else(|| format!("no {kind:?} {id} in the store although the badge says « Enregistré »").into())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn typing_at_an_ordinary_pace_then_clicking_away_saves_every_character_in_its_own_field() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let store = demo_store(&dir);
+    // As the application ships (WebKit's compositing off): the screens a facilitator's laptop
+    // draws in software, where each keystroke used to repaint the whole window.
+    let driver = Driver::start_as_shipped(&store)?;
+    let app = driver.launch().await?;
+    app.wait_for("app-shell").await?;
+    let typist = Typist::attach(&driver)?;
+    app.client.execute("window.__log = []; for (const t of ['keydown', 'input', 'mousedown', 'click', 'focusin', 'beforeinput', 'scroll']) document.addEventListener(t, (e) => window.__log.push([t, e.target.dataset?.testid ?? (e.target.tagName + '.' + e.target.className), e.key ?? e.data ?? '', Math.round(performance.now()), e.clientX, e.clientY, document.querySelector('.main').scrollTop]), true);", vec![]).await?;
+
+    // A new workshop: the title, then its place; a participant and a decision added with
+    // « Ajouter » clicked right after the last key.
+    app.go("/ateliers/nouveau").await?;
+    app.wait_for("workshop-editor").await?;
+    let (title, place) = ("Premier COPIL territorial", "Salle du conseil municipal");
+    let (participant, decision) = ("Mme Lefort, adjointe au maire", "Ouvrir le forum des associations aux familles");
+    type_then_click(&app, &typist, "workshop-title", title, "workshop-place").await?;
+    type_then_click(&app, &typist, "workshop-place", place, "workshop-add-name").await?;
+    type_then_click(&app, &typist, "workshop-add-name", participant, "workshop-add-name-submit").await?;
+    type_then_click(&app, &typist, "workshop-decision-new", decision, "workshop-decision-add").await?;
+    let badge = wait_saved(&app).await?;
+    eprintln!("{}", app.client.execute("return JSON.stringify(window.__log)", vec![]).await?);
+    let workshop = saved_record(&app, &store, Kind::Workshop).await?;
+    let names: Vec<&str> = workshop.data["participants"].as_array().unwrap().iter().filter_map(|p| p["name"].as_str()).collect();
+    let decisions: Vec<&str> = workshop.data["decisions"].as_array().unwrap().iter().filter_map(|d| d["text"].as_str()).collect();
+    assert_eq!(
+        (workshop.data["title"].as_str(), workshop.data["place"].as_str(), names, decisions),
+        (Some(title), Some(place), vec![participant], vec![decision]),
+        "the badge said {badge:?}: every character typed is in the store, each in its own field"
+    );
+    assert_eq!(app.value("workshop-add-name").await?, "", "nothing typed landed in the emptied participant field");
+    assert_eq!(app.value("workshop-decision-new").await?, "", "nothing typed landed in the emptied decision field");
+
+    // A new interview: the title, then the place, then a click into the next field.
+    app.go("/entretiens/nouveau").await?;
+    app.wait_for("interview-editor").await?;
+    let (title, place) = ("Entretien avec la principale adjointe", "Salle des professeurs");
+    type_then_click(&app, &typist, "interview-title", title, "interview-place").await?;
+    type_then_click(&app, &typist, "interview-place", place, "interview-interviewer").await?;
+    let badge = wait_saved(&app).await?;
+    let interview = saved_record(&app, &store, Kind::Interview).await?;
+    assert_eq!(
+        (interview.data["title"].as_str(), interview.data["place"].as_str(), interview.data["interviewer"].as_str()),
+        (Some(title), Some(place), Some("Animatrice de test")),
+        "the badge said {badge:?}: the interview's title and place hold every character, the next field none"
+    );
+
+    // The territory's feuille de route: two fields completed one after the other.
+    let territory = records(&store, Kind::Territory).remove(0);
+    let before = records(&store, Kind::Roadmap).into_iter().find(|r| r.territory_id == Some(territory.id)).unwrap();
+    app.go(&format!("/territoires/{}", territory.id)).await?;
+    app.wait_for("roadmap-form").await?;
+    let (stakes, context) = (" Faire se connaitre les acteurs du quartier.", " Plusieurs postes restent vacants.");
+    type_then_click(&app, &typist, "roadmap-stakes", stakes, "roadmap-context").await?;
+    type_then_click(&app, &typist, "roadmap-context", context, "roadmap-questions").await?;
+    let badge = wait_saved(&app).await?;
+    let after = records(&store, Kind::Roadmap).into_iter().find(|r| r.id == before.id).unwrap();
+    let grown = |field: &str, typed: &str| format!("{}{typed}", before.data[field].as_str().unwrap_or_default());
+    assert_eq!(
+        (after.data["stakes"].as_str().unwrap_or_default(), after.data["context"].as_str().unwrap_or_default()),
+        (grown("stakes", stakes).as_str(), grown("context", context).as_str()),
+        "the badge said {badge:?}: the feuille de route holds every character, each in its own field"
+    );
+    assert_eq!(after.data["questions"], before.data["questions"], "nothing typed landed in « Questions à traiter »");
+    app.quit().await?;
     Ok(())
 }

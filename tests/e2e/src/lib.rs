@@ -217,6 +217,12 @@ impl App {
         }
     }
 
+    /// Goes to a screen by its address (`/ateliers/nouveau`), as a link would.
+    pub async fn go(&self, path: &str) -> Result<()> {
+        self.client.execute("location.hash = arguments[0];", vec![json!(format!("#{path}"))]).await?;
+        Ok(())
+    }
+
     /// The element with this `data-testid`, once it exists.
     pub async fn el(&self, id: &str) -> Result<Element> {
         self.client
@@ -450,22 +456,13 @@ fn is_zombie(pid: u32) -> bool {
 /// manager does when a person clicks the close button.
 pub fn request_close(pid: u32) -> Result<()> {
     use x11rb::connection::Connection;
-    use x11rb::protocol::xproto::{
-        AtomEnum, ClientMessageEvent, ConnectionExt, EventMask, MapState, CLIENT_MESSAGE_EVENT,
-    };
+    use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt, EventMask, CLIENT_MESSAGE_EVENT};
     let (conn, screen) = x11rb::connect(None)?;
     let root = conn.setup().roots[screen].root;
     let atom = |name: &[u8]| -> Result<u32> { Ok(conn.intern_atom(false, name)?.reply()?.atom) };
-    let (net_wm_pid, protocols, delete) = (atom(b"_NET_WM_PID")?, atom(b"WM_PROTOCOLS")?, atom(b"WM_DELETE_WINDOW")?);
+    let (protocols, delete) = (atom(b"WM_PROTOCOLS")?, atom(b"WM_DELETE_WINDOW")?);
     let mut sent = 0;
-    for window in conn.query_tree(root)?.reply()?.children {
-        let owner = conn.get_property(false, window, net_wm_pid, AtomEnum::CARDINAL, 0, 1)?.reply()?;
-        if owner.value32().and_then(|mut v| v.next()) != Some(pid) {
-            continue;
-        }
-        if conn.get_window_attributes(window)?.reply()?.map_state != MapState::VIEWABLE {
-            continue;
-        }
+    for window in visible_windows_of(&conn, root, pid)? {
         let event = ClientMessageEvent {
             response_type: CLIENT_MESSAGE_EVENT,
             format: 32,
@@ -482,6 +479,172 @@ pub fn request_close(pid: u32) -> Result<()> {
         return Err(format!("no visible window of process {pid}").into());
     }
     Ok(())
+}
+
+/// The visible top-level windows of process `pid` (by `_NET_WM_PID`).
+fn visible_windows_of(
+    conn: &impl x11rb::connection::Connection,
+    root: u32,
+    pid: u32,
+) -> Result<Vec<u32>> {
+    use x11rb::protocol::xproto::{AtomEnum, ConnectionExt, MapState};
+    let net_wm_pid = conn.intern_atom(false, b"_NET_WM_PID")?.reply()?.atom;
+    let mut found = Vec::new();
+    for window in conn.query_tree(root)?.reply()?.children {
+        let owner = conn.get_property(false, window, net_wm_pid, AtomEnum::CARDINAL, 0, 1)?.reply()?;
+        if owner.value32().and_then(|mut v| v.next()) != Some(pid) {
+            continue;
+        }
+        if conn.get_window_attributes(window)?.reply()?.map_state != MapState::VIEWABLE {
+            continue;
+        }
+        found.push(window);
+    }
+    Ok(found)
+}
+
+/// A person at the keyboard and mouse: real key presses and clicks sent to the X server through
+/// its XTEST extension. They reach the window exactly as typing does — through GTK, then
+/// WebKit's queue of input events — so a page slower than the typist falls behind and a click
+/// can overtake keys still queued, as it does for a person. (WebDriver's keys cannot show
+/// this: each one waits until the page has handled the previous one.)
+///
+/// Plain ASCII only (the characters of Xvfb's default US keymap).
+pub struct Typist {
+    conn: x11rb::rust_connection::RustConnection,
+    root: u32,
+    window: u32,
+    /// The keycode of each character, and whether Shift is needed.
+    keys: std::collections::HashMap<char, (u8, bool)>,
+    shift: u8,
+}
+
+impl Typist {
+    /// Takes the keyboard and mouse of the display, aimed at the application's window.
+    pub fn attach(driver: &Driver) -> Result<Typist> {
+        use x11rb::connection::Connection;
+        use x11rb::protocol::xproto::{ConnectionExt, InputFocus};
+        use x11rb::protocol::xtest::ConnectionExt as _;
+        let pid = app_pid(driver).ok_or("the application's process was not found")?;
+        let (conn, screen) = x11rb::connect(None)?;
+        let root = conn.setup().roots[screen].root;
+        conn.xtest_get_version(2, 2)?.reply().map_err(|e| format!("the X server has no XTEST extension: {e}"))?;
+        let window = *visible_windows_of(&conn, root, pid)?.first().ok_or("the application has no visible window")?;
+        // No window manager under Xvfb: the window is given the keyboard focus as one would.
+        conn.set_input_focus(InputFocus::PARENT, window, x11rb::CURRENT_TIME)?;
+        let (min, max) = (conn.setup().min_keycode, conn.setup().max_keycode);
+        let map = conn.get_keyboard_mapping(min, max - min + 1)?.reply()?;
+        let per = map.keysyms_per_keycode as usize;
+        let mut keys = std::collections::HashMap::new();
+        let mut shift = 0;
+        for (i, syms) in map.keysyms.chunks(per.max(1)).enumerate() {
+            let code = min + i as u8;
+            // Latin-1 keysyms are the characters' own code points.
+            for (level, &sym) in syms.iter().take(2).enumerate() {
+                if sym == 0xffe1 && shift == 0 {
+                    shift = code; // Shift_L
+                }
+                if (0x20..0x7f).contains(&sym) {
+                    keys.entry(char::from(sym as u8)).or_insert((code, level == 1));
+                }
+            }
+        }
+        if shift == 0 {
+            return Err("the X keymap has no Shift key".into());
+        }
+        conn.flush()?;
+        Ok(Typist { conn, root, window, keys, shift })
+    }
+
+    /// Where elements are on the screen (a point inside each, near its left end, where a person
+    /// clicks), after scrolling the first one into the middle of the window if it was not in
+    /// sight. Fails when one of them is then out of sight.
+    pub async fn locate(&self, app: &App, ids: &[&str]) -> Result<Vec<(i16, i16)>> {
+        use x11rb::protocol::xproto::ConnectionExt;
+        let v = app
+            .client
+            .execute(
+                "const els = arguments[0].map((id) => document.querySelector(`[data-testid=\"${id}\"]`)); \
+                 if (els.some((e) => !e)) return null; \
+                 const r = els[0].getBoundingClientRect(); \
+                 if (r.top < 80 || r.bottom > window.innerHeight - 20) els[0].scrollIntoView({block: 'center'}); \
+                 return [window.innerWidth, window.innerHeight, ...els.map((e) => { \
+                   const r = e.getBoundingClientRect(); return [r.left + Math.min(r.width / 2, 40), r.top + r.height / 2]; })];",
+                vec![json!(ids)],
+            )
+            .await?;
+        if v.is_null() {
+            return Err(format!("one of {ids:?} is not on the page").into());
+        }
+        let (_, inner_height, points): (f64, f64, Vec<(f64, f64)>) = {
+            let a = v.as_array().ok_or("unexpected answer from the page")?;
+            let pts = a[2..].iter().map(|p| serde_json::from_value::<(f64, f64)>(p.clone())).collect::<Result<_, _>>()?;
+            (a[0].as_f64().unwrap_or(0.0), a[1].as_f64().unwrap_or(0.0), pts)
+        };
+        let geometry = self.conn.get_geometry(self.window)?.reply()?;
+        let origin = self.conn.translate_coordinates(self.window, self.root, 0, 0)?.reply()?;
+        // The page fills the bottom of the window (anything above it would be a title bar).
+        let top = geometry.height as f64 - inner_height;
+        eprintln!("window {geometry:?} origin {origin:?} inner {inner_height} v {v}");
+        let mut out = Vec::new();
+        for (id, (x, y)) in ids.iter().zip(points) {
+            if y < 0.0 || y > inner_height {
+                return Err(format!("[data-testid={id}] is out of sight").into());
+            }
+            out.push(((origin.dst_x as f64 + x).round() as i16, (origin.dst_y as f64 + top + y).round() as i16));
+        }
+        Ok(out)
+    }
+
+    /// Moves the pointer to an element and clicks it, as a person does.
+    pub async fn click(&self, app: &App, id: &str) -> Result<()> {
+        let at = self.locate(app, &[id]).await?;
+        self.click_at(at[0])
+    }
+
+    /// A left click at a point of the screen.
+    pub fn click_at(&self, (x, y): (i16, i16)) -> Result<()> {
+        use x11rb::connection::Connection;
+        use x11rb::protocol::xproto::{BUTTON_PRESS_EVENT, BUTTON_RELEASE_EVENT, MOTION_NOTIFY_EVENT};
+        use x11rb::protocol::xtest::ConnectionExt as _;
+        self.conn.xtest_fake_input(MOTION_NOTIFY_EVENT, 0, 0, self.root, x, y, 0)?;
+        self.conn.xtest_fake_input(BUTTON_PRESS_EVENT, 1, 0, self.root, 0, 0, 0)?;
+        self.conn.xtest_fake_input(BUTTON_RELEASE_EVENT, 1, 0, self.root, 0, 0, 0)?;
+        self.conn.flush()?;
+        Ok(())
+    }
+
+    /// Types `text` at one character every `pace`, whatever the page does meanwhile; returns
+    /// when each key was sent (milliseconds since the Unix epoch, the clock of
+    /// `performance.timeOrigin + performance.now()` in the page).
+    pub async fn type_text(&self, text: &str, pace: Duration) -> Result<Vec<f64>> {
+        use x11rb::connection::Connection;
+        use x11rb::protocol::xproto::{KEY_PRESS_EVENT, KEY_RELEASE_EVENT};
+        use x11rb::protocol::xtest::ConnectionExt as _;
+        let start = tokio::time::Instant::now();
+        let mut sent = Vec::with_capacity(text.len());
+        for (i, c) in text.chars().enumerate() {
+            tokio::time::sleep_until(start + pace * i as u32).await;
+            let &(code, shifted) = self.keys.get(&c).ok_or_else(|| format!("no key types {c:?} on this keymap"))?;
+            let key = |kind: u8, code: u8| self.conn.xtest_fake_input(kind, code, 0, self.root, 0, 0, 0).map(|_| ());
+            if shifted {
+                key(KEY_PRESS_EVENT, self.shift)?;
+            }
+            key(KEY_PRESS_EVENT, code)?;
+            key(KEY_RELEASE_EVENT, code)?;
+            if shifted {
+                key(KEY_RELEASE_EVENT, self.shift)?;
+            }
+            self.conn.flush()?;
+            sent.push(epoch_ms());
+        }
+        Ok(sent)
+    }
+}
+
+/// Now, in milliseconds since the Unix epoch.
+pub fn epoch_ms() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
 }
 
 /// The `maillage` command line of this workspace (`$MAILLAGE_E2E_CLI`, else the debug build),

@@ -157,15 +157,21 @@ impl Api {
     /// Creates a record, or replaces the data of record `id` (created with that id when absent).
     pub fn put(&self, kind: Kind, id: Option<RecordId>, data: Value) -> ApiResult<Record> {
         let validated = kinds::validate(kind, data).map_err(Error::Invalid)?;
-        let record = self.store.write(|tx| {
+        let (record, removed_text) = self.store.write(|tx| {
             let device = device::require(tx)?;
             let mut clock = device.clock;
+            let before = match id {
+                Some(id) => records::get_any(tx, id)?.map(|(_, r)| r),
+                None => None,
+            };
             let record = write_record(tx, &device, &mut clock, &mut KindCache::default(), kind, id, validated)?;
             device::save_clock(tx, &clock)?;
-            Ok(record)
+            let removed = before.is_some_and(|b| removes_text(&b.data, &record.data));
+            Ok((record, removed))
         })?;
-        if record.created_at != record.updated_at {
-            // An edit: what it replaced leaves the bytes now, not at SQLite's next checkpoint.
+        if removed_text {
+            // An edit took words out (a name changed, a sentence cut): they leave the bytes now,
+            // not at SQLite's next checkpoint. Typing that only adds text skips this fsync.
             self.store.checkpoint();
         }
         Ok(record)
@@ -487,7 +493,8 @@ fn tighten_own_data_dir(path: &Path) {
         if let Some(dir) = path.parent() {
             if let Ok(meta) = std::fs::metadata(dir) {
                 if meta.is_dir() && meta.permissions().mode() & 0o077 != 0 {
-                    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(meta.permissions().mode() & 0o700));
+                    let owner_only = std::fs::Permissions::from_mode(meta.permissions().mode() & 0o700);
+                    let _ = std::fs::set_permissions(dir, owner_only);
                 }
             }
         }
@@ -526,6 +533,23 @@ pub(crate) fn next_version(clock: &mut Clock, device: &DeviceRow, replaces: Opti
     }
     debug_assert!(replaces.is_none_or(|old| version > *old));
     version
+}
+
+/// Whether `new` lost any word that `old` held (in any text of the data): then the old text must
+/// leave the bytes at once. Text that only grew (typing) keeps every word, prefixes included.
+fn removes_text(old: &Value, new: &Value) -> bool {
+    fn words<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+        match v {
+            Value::String(s) => out.extend(s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())),
+            Value::Array(a) => a.iter().for_each(|x| words(x, out)),
+            Value::Object(m) => m.values().for_each(|x| words(x, out)),
+            _ => {}
+        }
+    }
+    let haystack = crate::canonical::to_string(new);
+    let mut old_words = Vec::new();
+    words(old, &mut old_words);
+    old_words.iter().any(|w| !haystack.contains(w))
 }
 
 /// The kinds of live records already looked up or written in one transaction: a batch (a demo,
@@ -641,5 +665,55 @@ pub fn french_date(iso: &str) -> String {
     match parts.as_slice() {
         [y, m, d] => format!("{d}/{m}/{y}"),
         _ => iso.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn extreme_u64() -> impl Strategy<Value = u64> {
+        prop_oneof![
+            Just(0u64),
+            Just(wall_ms()),
+            Just(wall_ms() + 3_600_000),
+            Just(crate::sync::clock::MAX_VERSION_MS),
+            Just(u64::MAX - 1),
+            any::<u64>().prop_map(|v| v % (crate::sync::clock::MAX_VERSION_MS + 1)),
+        ]
+    }
+
+    fn extreme_u32() -> impl Strategy<Value = u32> {
+        prop_oneof![Just(0u32), Just(1u32), Just(u32::MAX - 1), Just(u32::MAX), any::<u32>()]
+    }
+
+    fn extreme_device() -> impl Strategy<Value = DeviceId> {
+        prop_oneof![Just(uuid::Uuid::nil()), Just(uuid::Uuid::max()), any::<u128>().prop_map(uuid::Uuid::from_u128)]
+            .prop_map(DeviceId)
+    }
+
+    proptest! {
+        /// Whatever was received (time, counter, device id at their extremes) and whatever the
+        /// clock holds, a local edit's version is strictly above the version it replaces.
+        #[test]
+        fn a_local_edit_always_outranks_what_it_replaces(
+            ms in extreme_u64(), counter in extreme_u32(), device in extreme_device(),
+            clock_ms in extreme_u64(), clock_counter in extreme_u32(), mine in extreme_device(),
+        ) {
+            let old = Version { ms, counter, device };
+            let row = DeviceRow {
+                device_id: mine,
+                facilitator: "Camille".into(),
+                signing_key: [1; 32],
+                created_at: now_rfc3339(),
+                clock: Clock::at(clock_ms, clock_counter),
+            };
+            let mut clock = row.clock;
+            let next = next_version(&mut clock, &row, Some(&old));
+            prop_assert!(next > old, "{next} must outrank {old}");
+            prop_assert!(next.to_string() > old.to_string(), "the text form sorts the same way");
+            prop_assert_eq!(next.device, mine);
+        }
     }
 }

@@ -58,17 +58,18 @@ pub fn check_output(store: &Path, out: &Path, kind: OutputKind, force: bool) -> 
         OutputKind::Backup => "une sauvegarde Maillage",
     };
     match (kind, found) {
-        (OutputKind::Bundle, Found::Bundle) | (OutputKind::Backup, Found::Backup) | (_, Found::Empty) if force => Ok(()),
+        (OutputKind::Bundle, Found::Bundle) | (OutputKind::Backup, Found::Backup) | (_, Found::Empty) if force => {
+            Ok(())
+        }
         (OutputKind::Bundle, Found::Bundle) | (OutputKind::Backup, Found::Backup) | (_, Found::Empty) => {
             Err(Error::AlreadyExists(format!(
                 "{} existe déjà : choisissez un autre nom, ou demandez à le remplacer (--force)",
                 out.display()
             )))
         }
-        (_, Found::StoreInUse) => Err(refuse(format!(
-            "{} est un magasin Maillage ouvert : choisissez un autre nom",
-            out.display()
-        ))),
+        (_, Found::StoreInUse) => {
+            Err(refuse(format!("{} est un magasin Maillage ouvert : choisissez un autre nom", out.display())))
+        }
         (OutputKind::Bundle, Found::Backup) => Err(refuse(format!(
             "{} est une sauvegarde ou un magasin Maillage, pas un paquet : choisissez un autre nom",
             out.display()
@@ -129,9 +130,7 @@ fn is_the_store(store: &Path, out: &Path) -> bool {
         .chain([lock::lock_path(store)])
         .collect();
     let out_canonical = canonical(out);
-    own.iter().any(|file| {
-        canonical(file).is_some_and(|c| Some(&c) == out_canonical.as_ref()) || same_file(file, out)
-    })
+    own.iter().any(|file| canonical(file).is_some_and(|c| Some(&c) == out_canonical.as_ref()) || same_file(file, out))
 }
 
 /// The canonical form of `path`, even when the file itself does not exist yet (its folder does).

@@ -96,8 +96,9 @@ fn compress(manifest: &[u8], signature: &[u8], entries: &BundleEntries) -> std::
     let raw: usize = entries.iter().map(|(_, b)| b.len()).sum();
     let mut zstd = zstd::stream::write::Encoder::new(Vec::with_capacity(raw / 3 + 4096), ZSTD_LEVEL)?;
     zstd.include_checksum(true)?;
-    // Other cores compress while this one builds the archive, when there are some.
-    let workers = std::thread::available_parallelism().map(|n| n.get().min(4) as u32).unwrap_or(1);
+    // Other cores compress while this one builds the archive, when there are some to spare: half
+    // of them at most, so that the person typing meanwhile (autosave) keeps a core.
+    let workers = std::thread::available_parallelism().map(|n| (n.get() / 2).min(4) as u32).unwrap_or(1);
     if workers > 1 && raw > (4 << 20) {
         let _ = zstd.multithread(workers);
     }

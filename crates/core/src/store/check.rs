@@ -39,6 +39,16 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
         match kinds::validate(record.kind, record.data.clone()) {
             Err(e) => problems.push(format!("{} {} : {}", record.kind, record.id, e.message)),
             Ok(v) => {
+                if let Some(t) = record.territory_id.filter(|t| *t != record.id) {
+                    match records::any_kind(conn, t)? {
+                        Some((crate::domain::Kind::Territory, _)) => {}
+                        Some((kind, _)) => problems.push(format!(
+                            "{} {} : son territoire {} est un(e) {}, pas un territoire",
+                            record.kind, record.id, t, kind.label_fr()
+                        )),
+                        None => {} // counted by the foreign-key check above
+                    }
+                }
                 for r in v.references {
                     match records::any_kind(conn, r.id)? {
                         Some((kind, false)) if kind == r.kind => {}

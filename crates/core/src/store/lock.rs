@@ -41,8 +41,13 @@ impl StoreLock {
         let path = lock_path(store);
         let file = match super::files::open_private(&path) {
             Ok(file) => file,
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem) => {
-                return Ok(StoreLock { file: File::open(&path).ok() }.wait_shared(&path)?)
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                ) =>
+            {
+                return StoreLock { file: File::open(&path).ok() }.wait_shared(&path);
             }
             Err(e) => return Err(Error::io(&path, e)),
         };

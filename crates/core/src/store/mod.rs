@@ -65,7 +65,8 @@ impl Created {
         } else if self.was_empty {
             let _ = std::fs::OpenOptions::new().write(true).open(&self.path).and_then(|f| f.set_len(0));
         }
-        if self.lock_file {
+        // The lock file goes only with a store this call created: another Store may hold it.
+        if self.lock_file && self.file {
             let _ = std::fs::remove_file(lock::lock_path(&self.path));
         }
         for dir in self.dirs.iter().rev() {

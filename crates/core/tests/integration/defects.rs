@@ -460,3 +460,52 @@ fn check_reports_a_reference_of_the_wrong_kind_as_an_error() {
     assert!(report.problems.iter().any(|p| p.contains("organisation_id")), "{report:?}");
     let _ = ErrorCode::Invalid;
 }
+
+// ---------------------------------------------------------------- 5. no lock while exporting
+
+/// An export reads a snapshot and writes its file with no lock held: an autosave made while
+/// the export is still running goes through at once, and the next "since last" export carries it.
+#[test]
+fn a_write_goes_through_while_an_export_runs() {
+    use maillage_core::api::{ExportRequest, ExportStage};
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
+
+    let d = demo_device("Camille");
+    let territory = d.api.list(Kind::Territory, None).unwrap().remove(0);
+    let api = &d.api;
+    let (started_tx, started_rx) = channel::<()>();
+    let (go_tx, go_rx) = channel::<()>();
+    std::thread::scope(|s| {
+        let out = d.dir.path().join("long.maillage");
+        let exporter = s.spawn(move || {
+            let mut first = true;
+            let request = ExportRequest { out, ..Default::default() };
+            api.export_bundle_with_progress(&request, &mut |p| {
+                if first && p.stage == ExportStage::Reading {
+                    first = false;
+                    started_tx.send(()).unwrap();
+                    // The export stays in the middle of its reading until the write is done.
+                    let _ = go_rx.recv_timeout(Duration::from_secs(60));
+                }
+            })
+        });
+        started_rx.recv().unwrap();
+        let (done_tx, done_rx) = channel();
+        let mut data = territory.data.clone();
+        data["notes"] = json!("Écrit pendant l'export");
+        s.spawn(move || done_tx.send(api.put(Kind::Territory, Some(territory.id), data).map(|_| ())));
+        // A guard against a deadlock, not a measure of time: the old export held the write lock
+        // until it was done, so this never came.
+        let written = done_rx.recv_timeout(Duration::from_secs(30)).expect("the autosave waited for the export");
+        written.unwrap();
+        go_tx.send(()).unwrap();
+        exporter.join().unwrap().unwrap();
+    });
+    let next = d.dir.path().join("next.maillage");
+    let report = d.api.export_bundle(&ExportRequest { out: next.clone(), since_last: true, ..Default::default() }).unwrap();
+    assert_eq!(report.covers, "since");
+    let carried: String =
+        unpack(&std::fs::read(next).unwrap()).iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect();
+    assert!(carried.contains("Écrit pendant l'export"), "the edit made during the export travels in the next one");
+}

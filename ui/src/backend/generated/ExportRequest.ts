@@ -8,4 +8,8 @@ since_last: boolean,
 /**
  * Headquarters' public keys (`age1…`, or files holding one): the bundle is sealed for them.
  */
-to: Array<string>, };
+to: Array<string>, 
+/**
+ * Replace an existing bundle at `out` (never the store, a backup or another file).
+ */
+force?: boolean, };
