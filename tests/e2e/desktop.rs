@@ -378,7 +378,6 @@ async fn typing_at_an_ordinary_pace_then_clicking_away_saves_every_character_in_
     let app = driver.launch().await?;
     app.wait_for("app-shell").await?;
     let typist = Typist::attach(&driver)?;
-    app.client.execute("window.__log = []; for (const t of ['keydown', 'input', 'mousedown', 'click', 'focusin', 'beforeinput', 'scroll']) document.addEventListener(t, (e) => window.__log.push([t, e.target.dataset?.testid ?? (e.target.tagName + '.' + e.target.className), e.key ?? e.data ?? '', Math.round(performance.now()), e.clientX, e.clientY, document.querySelector('.main').scrollTop]), true);", vec![]).await?;
 
     // A new workshop: the title, then its place; a participant and a decision added with
     // « Ajouter » clicked right after the last key.
@@ -391,7 +390,6 @@ async fn typing_at_an_ordinary_pace_then_clicking_away_saves_every_character_in_
     type_then_click(&app, &typist, "workshop-add-name", participant, "workshop-add-name-submit").await?;
     type_then_click(&app, &typist, "workshop-decision-new", decision, "workshop-decision-add").await?;
     let badge = wait_saved(&app).await?;
-    eprintln!("{}", app.client.execute("return JSON.stringify(window.__log)", vec![]).await?);
     let workshop = saved_record(&app, &store, Kind::Workshop).await?;
     let names: Vec<&str> = workshop.data["participants"].as_array().unwrap().iter().filter_map(|p| p["name"].as_str()).collect();
     let decisions: Vec<&str> = workshop.data["decisions"].as_array().unwrap().iter().filter_map(|d| d["text"].as_str()).collect();

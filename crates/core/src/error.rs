@@ -9,7 +9,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("le type d'enregistrement « {0} » n'existe pas (types possibles : territory, roadmap, organisation, person, cooperation_link, interview_guide, interview, theme, workshop, action, indicator, measurement, practice, attachment)")]
+    #[error("le type d'enregistrement « {0} » n'existe pas (types possibles : {})", kind_names())]
     UnknownKind(String),
 
     /// The text given is kept for the caller, never shown: it can be anything a person typed.
@@ -106,6 +106,11 @@ impl From<rusqlite::Error> for Error {
         }
         Error::Sqlite(e)
     }
+}
+
+/// The names of the kinds, from the one list of them.
+fn kind_names() -> String {
+    Kind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 /// A JSON error in French, with where it is but never what it held.

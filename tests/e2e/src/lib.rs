@@ -585,7 +585,6 @@ impl Typist {
         let origin = self.conn.translate_coordinates(self.window, self.root, 0, 0)?.reply()?;
         // The page fills the bottom of the window (anything above it would be a title bar).
         let top = geometry.height as f64 - inner_height;
-        eprintln!("window {geometry:?} origin {origin:?} inner {inner_height} v {v}");
         let mut out = Vec::new();
         for (id, (x, y)) in ids.iter().zip(points) {
             if y < 0.0 || y > inner_height {

@@ -1,0 +1,109 @@
+//! Territoire and feuille de route (step 1 of the method).
+
+use serde::{Deserialize, Serialize};
+
+use super::*;
+use crate::domain::vocabulary::*;
+use crate::domain::{Kind, RecordId};
+
+/// Territoire.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "TerritoryData"))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Territory {
+    pub name: String,
+    pub kind: TerritoryKind,
+    /// "93", "2A", "971"…
+    #[serde(default)]
+    pub departement_code: Option<String>,
+    #[serde(default)]
+    pub communes: Vec<String>,
+    #[serde(default)]
+    pub programme: Option<String>,
+    #[serde(default)]
+    pub notes: String,
+}
+
+impl KindData for Territory {
+    const KIND: Kind = Kind::Territory;
+    fn normalise(&mut self) {
+        trim(&mut self.name);
+        self.communes.iter_mut().for_each(trim);
+        self.communes.retain(|c| !c.is_empty());
+    }
+    fn validate(&self) -> Check {
+        required("name", &self.name)?;
+        max_len("name", &self.name, 200)?;
+        if let Some(code) = &self.departement_code {
+            let ok = matches!(code.len(), 2 | 3)
+                && (code.chars().all(|c| c.is_ascii_digit()) || code == "2A" || code == "2B");
+            if !ok {
+                return Err(Invalid::new(
+                    "departement_code",
+                    "le champ « departement_code » attend un code de département (exemples : 93, 2A, 971)",
+                ));
+            }
+        }
+        Ok(())
+    }
+    fn territory_id(&self) -> Option<RecordId> {
+        None // a territory is its own territory: the store uses the record's id
+    }
+    fn title(&self) -> String {
+        self.name.clone()
+    }
+}
+
+/// Feuille de route (step 1, one per territory).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RoadmapData"))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Roadmap {
+    pub territory_id: RecordId,
+    #[serde(default)]
+    pub stakes: String,
+    #[serde(default)]
+    pub context: String,
+    #[serde(default)]
+    pub questions: String,
+    #[serde(default)]
+    pub objectives: Vec<String>,
+    #[serde(default)]
+    pub sub_territories: Vec<String>,
+    #[serde(default)]
+    pub organisation_ids: Vec<RecordId>,
+    #[serde(default)]
+    pub actors_note: String,
+    /// COPIL territorial, groupe de travail, COPIL national: how the project is run.
+    #[serde(default)]
+    pub project_organisation: String,
+    #[serde(default)]
+    pub launched_on: Option<String>,
+}
+
+impl KindData for Roadmap {
+    const KIND: Kind = Kind::Roadmap;
+    fn normalise(&mut self) {
+        self.objectives.iter_mut().for_each(trim);
+        self.objectives.retain(|c| !c.is_empty());
+        self.sub_territories.iter_mut().for_each(trim);
+        self.sub_territories.retain(|c| !c.is_empty());
+    }
+    fn validate(&self) -> Check {
+        check_opt_date("launched_on", &self.launched_on)
+    }
+    fn territory_id(&self) -> Option<RecordId> {
+        Some(self.territory_id)
+    }
+    fn title(&self) -> String {
+        "Feuille de route".to_string()
+    }
+    fn date(&self) -> Option<String> {
+        self.launched_on.clone()
+    }
+    fn references(&self) -> Vec<Reference> {
+        refs("organisation_ids", Kind::Organisation, &self.organisation_ids).collect()
+    }
+}
