@@ -152,6 +152,10 @@ fn parse_id(s: &str) -> Result<RecordId, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The log beside an existing store (ids, codes, timings; never record text). A mistyped
+    // --db creates nothing, a log folder included.
+    let store = cli.db.clone().unwrap_or_else(api::default_store_path);
+    let _log = store.is_file().then(|| maillage_core::log::init(&maillage_core::log::dir_for(&store))).flatten();
     let mut stdout = PipeSafe(std::io::stdout().lock());
     match run(cli, &mut stdout) {
         Ok(code) => code,

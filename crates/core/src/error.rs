@@ -136,7 +136,6 @@ fn io_message(e: &std::io::Error) -> &'static str {
         ReadOnlyFilesystem => "le support est en lecture seule",
         IsADirectory => "c'est un dossier, pas un fichier",
         NotADirectory => "un élément du chemin n'est pas un dossier",
-        InvalidFilename => "nom de fichier invalide",
         FileTooLarge => "fichier trop volumineux",
         UnexpectedEof => "le fichier est tronqué",
         Interrupted | WouldBlock | TimedOut => "opération interrompue, réessayez",

@@ -28,6 +28,7 @@ pub mod defaults;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod log;
 pub mod privacy;
 pub mod store;
 pub mod sync;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Autosaver, flushAll } from './autosave.svelte';
+import { Autosaver, anyUnsaved, flushAll } from './autosave.svelte';
 
 /** A save whose completion the test decides. */
 function controllableSave() {
@@ -129,6 +129,108 @@ describe('Autosaver', () => {
     expect(save).toHaveBeenCalledTimes(2);
     expect(s.state).toBe('saved');
     s.discard();
+  });
+
+  it('reads the fields when the save starts, not at each keystroke', async () => {
+    const { save, waiting } = controllableSave();
+    const field = { value: '' };
+    const read = vi.fn(() => field.value);
+    const s = new Autosaver<string>({ save, read, delay: 600 });
+    for (const text of ['P', 'Pr', 'Premier']) {
+      field.value = text;
+      s.touch();
+    }
+    expect(read).not.toHaveBeenCalled();
+    field.value = 'Premier COPIL'; // typed, its input event not handled yet
+    await vi.advanceTimersByTimeAsync(600);
+    expect(waiting.map((w) => w.value)).toEqual(['Premier COPIL']);
+    expect(read).toHaveBeenCalledTimes(1);
+    waiting[0].resolve();
+    await s.dispose();
+  });
+
+  it('never says "saved" when a keystroke came after the save read the fields', async () => {
+    const { save, waiting, saved } = controllableSave();
+    const field = { value: 'Premier COPIL' };
+    const s = new Autosaver<string>({ save, read: () => field.value, delay: 600 });
+    s.touch();
+    const first = s.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(waiting.map((w) => w.value)).toEqual(['Premier COPIL']);
+    field.value = 'Premier COPIL terr';
+    s.touch();
+    waiting[0].resolve();
+    await first;
+    expect(s.state).not.toBe('saved');
+    expect(s.pending).toBe(true);
+    // leaving the field: what it holds now is stored, then only "Enregistré"
+    field.value = 'Premier COPIL territorial';
+    const second = s.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(waiting[1].value).toBe('Premier COPIL territorial');
+    expect(s.state).toBe('saving');
+    waiting[1].resolve();
+    await second;
+    expect(saved).toEqual(['Premier COPIL', 'Premier COPIL territorial']);
+    expect(s.state).toBe('saved');
+    s.discard();
+  });
+
+  it('keeps the text when the store is busy and tries again by itself until it is stored', async () => {
+    let busy = 2;
+    const stored: string[] = [];
+    const save = vi.fn(async (v: string) => {
+      if (busy-- > 0) throw { code: 'busy', message: 'le magasin est occupé : réessayez dans un instant', field: null };
+      stored.push(v);
+    });
+    const field = { value: 'Mme Lefort, adjointe au maire' };
+    const s = new Autosaver<string>({ save, read: () => field.value, retryDelay: 1000 });
+    s.touch();
+    await s.flush();
+    expect(s.state).toBe('error');
+    expect(s.retrying).toBe(true);
+    expect(s.pending).toBe(true);
+    expect(anyUnsaved()).toBe(true);
+    field.value = 'Mme Lefort, adjointe au maire de Valmont'; // typed while the store was busy
+    await vi.advanceTimersByTimeAsync(1000); // second attempt: still busy
+    expect(save).toHaveBeenCalledTimes(2);
+    expect(s.state).toBe('error');
+    await vi.advanceTimersByTimeAsync(2000); // third attempt, after a longer pause
+    expect(stored).toEqual(['Mme Lefort, adjointe au maire de Valmont']);
+    expect(s.state).toBe('saved');
+    expect(s.retrying).toBe(false);
+    s.discard();
+  });
+
+  it('does not retry by itself a save refused for its content', async () => {
+    const save = vi.fn(async () => {
+      throw { code: 'invalid', message: 'la date est impossible', field: 'date' };
+    });
+    const s = new Autosaver<string>({ save, read: () => '30/02/2026' });
+    s.touch();
+    await s.flush();
+    expect(s.retrying).toBe(false);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(save).toHaveBeenCalledTimes(1);
+    expect(s.state).toBe('error');
+    s.discard();
+  });
+
+  it('an editor closed while the store is busy keeps its text until it is stored', async () => {
+    let busy = true;
+    const stored: string[] = [];
+    const save = vi.fn(async (v: string) => {
+      if (busy) throw { code: 'busy', message: 'le magasin est occupé', field: null };
+      stored.push(v);
+    });
+    const s = new Autosaver<string>({ save, read: () => 'Premier COPIL territorial', retryDelay: 1000 });
+    s.touch();
+    await s.dispose(); // the facilitator went to another screen
+    expect(anyUnsaved()).toBe(true); // the window's close still knows about it
+    busy = false;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(stored).toEqual(['Premier COPIL territorial']);
+    expect(anyUnsaved()).toBe(false);
   });
 
   it('flushAll saves every open editor (window close, route change)', async () => {

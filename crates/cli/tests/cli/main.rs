@@ -179,7 +179,7 @@ fn bad_values_are_refused_with_the_field_named() {
         ("interview", json!({"territory_id": t, "title": "A", "date": "2026-02-30", "notes": ""}), "date"),
         ("interview", json!({"territory_id": t, "title": "  ", "date": "2026-02-03", "notes": ""}), "title"),
         ("action", json!({"territory_id": t, "title": "X", "priority": {"impact": 9}}), "impact"),
-        ("territory", json!({"name": "X", "kind": "planete"}), "planete"),
+        ("territory", json!({"name": "X", "kind": "planete"}), "cite_educative"),
         (
             "interview",
             json!({"territory_id": "0190e4e1-0000-7000-8000-000000000000", "title": "A", "date": "2026-02-03"}),
@@ -190,6 +190,7 @@ fn bad_values_are_refused_with_the_field_named() {
         let out = s.run(&["record", "put", kind, "--json", &data.to_string()]);
         assert_eq!(out.status.code(), Some(1), "{kind} {data} should be refused");
         assert!(stderr(&out).contains(expected), "message for {data} should mention {expected}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("planete"), "a message never echoes the value typed: {}", stderr(&out));
         assert!(!stderr(&out).contains("panicked"));
     }
     assert_eq!(s.stats(), before, "refused writes change nothing");
@@ -423,4 +424,35 @@ fn a_file_attached_to_an_interview_is_kept_by_its_hash() {
     let missing = s.run(&["record", "attach", "/nonexistent/file.pdf", "--territory", &t]);
     assert_eq!(missing.status.code(), Some(1));
     assert_eq!(s.stats()["attachment"], 1, "a missing file attaches nothing");
+}
+
+/// A whole session on the command line: the log beside the store says what happened (puts,
+/// refusals, an export) and holds none of the text that was written, searched or refused.
+#[test]
+fn the_log_holds_ids_and_codes_never_record_text() {
+    let s = Store::new();
+    let t = s.territory();
+    let secret = "Zéphyrine Quillebœuf";
+    let id = s
+        .ok(&["record", "put", "person", "--json", &json!({"territory_id": t, "name": secret, "contact": "zq@example.org"}).to_string()])
+        .trim()
+        .to_string();
+    s.ok(&["search", "Quillebœuf"]);
+    let refused = s.run(&["record", "put", "person", "--json", &json!({"territory_id": t, "name": secret, "consent": secret}).to_string()]);
+    assert_eq!(refused.status.code(), Some(1));
+    let bundle = s.path.with_file_name("sortie.maillage");
+    s.ok(&["export", "--out", bundle.to_str().unwrap()]);
+    s.ok(&["record", "delete", "person", &id]);
+
+    let dir = s.path.with_file_name("journaux");
+    let mut log = String::new();
+    for entry in std::fs::read_dir(&dir).expect("a log folder beside the store") {
+        log.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    for expected in ["put", "refused", "export", "delete", &id] {
+        assert!(log.contains(expected), "the log says {expected}: {log}");
+    }
+    for secret_part in ["Zéphyrine", "Quillebœuf", "zq@example.org", "sortie"] {
+        assert!(!log.contains(secret_part), "the log holds record text ({secret_part}): {log}");
+    }
 }

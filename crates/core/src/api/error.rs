@@ -117,6 +117,15 @@ impl From<Error> for ApiError {
             Error::UnknownTerritory(_) => Some("territory_id".into()),
             _ => None,
         };
+        // The code and the field's name only: the message can name a file, the field never a value.
+        match &e {
+            Error::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+                tracing::error!(code = ?code, sqlite = f.extended_code, "refused")
+            }
+            Error::Sqlite(_) => tracing::error!(code = ?code, "refused"),
+            Error::Io { source, .. } => tracing::warn!(code = ?code, io = ?source.kind(), "refused"),
+            _ => tracing::info!(code = ?code, field = field.as_deref().unwrap_or(""), "refused"),
+        }
         ApiError { code, message: e.to_string(), field }
     }
 }

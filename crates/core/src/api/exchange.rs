@@ -229,7 +229,7 @@ impl Api {
     /// Creates headquarters' key pair: `dir/hq.key` (secret, mode 600) and `dir/hq.pub`.
     /// Refuses to overwrite an existing key.
     pub fn hq_init(dir: &Path) -> ApiResult<HqKeys> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        crate::store::files::create_private_dirs(dir).map_err(|e| Error::io(dir, e))?;
         let key_path = dir.join("hq.key");
         let pub_path = dir.join("hq.pub");
         if key_path.exists() {
@@ -442,6 +442,8 @@ impl Api {
             written.commit()
         })?;
         progress(ExportProgress { stage: ExportStage::Done, records: prepared.total, total: prepared.total });
+        tracing::info!(bundle = %report.bundle_id, sequence, records = report.records, bytes = report.bytes,
+                       sealed = !report.sealed_for.is_empty(), "export");
         Ok(report)
     }
 }
@@ -797,6 +799,9 @@ impl Api {
         } else {
             let report = self.store().write(|tx| import_in(tx, label, &opened, true))?;
             self.store().checkpoint();
+            tracing::info!(bundle = %report.bundle_id, device = %report.device_id, added = report.totals.added,
+                           updated = report.totals.updated, deleted = report.totals.deleted,
+                           conflicts = report.totals.in_conflict, already = report.already_imported, "import");
             report
         };
         Ok(report)

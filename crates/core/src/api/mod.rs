@@ -169,6 +169,7 @@ impl Api {
             let removed = before.is_some_and(|b| removes_text(&b.data, &record.data));
             Ok((record, removed))
         })?;
+        tracing::info!(kind = %kind, id = %record.id, version = %record.version, "put");
         if removed_text {
             // An edit took words out (a name changed, a sentence cut): they leave the bytes now,
             // not at SQLite's next checkpoint. Typing that only adds text skips this fsync.
@@ -245,6 +246,7 @@ impl Api {
             Ok(())
         })?;
         self.store.checkpoint();
+        tracing::info!(kind = %kind, id = %id, "delete");
         Ok(())
     }
 
@@ -419,6 +421,11 @@ impl Api {
         check_output(self.store.path(), out, OutputKind::Backup, force)?;
         let bytes = backup::backup(&self.store, out)?;
         Ok(BackupReport { path: out.display().to_string(), bytes })
+    }
+
+    /// Gathers the log files (ids, codes, timings — no record text) into `out`, for support.
+    pub fn save_log(&self, out: &Path) -> ApiResult<u64> {
+        Ok(crate::log::collect(&crate::log::dir_for(self.store.path()), out)?)
     }
 
     /// Where "backup now" writes: a `sauvegardes` folder beside the store.

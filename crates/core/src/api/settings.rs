@@ -102,7 +102,7 @@ impl Api {
     /// and the store's own `echanges` folder (created here), always last.
     pub fn exchange_places(&self) -> ApiResult<Vec<Place>> {
         let own = self.exchange_dir();
-        std::fs::create_dir_all(&own).map_err(|e| Error::io(&own, e))?;
+        crate::store::files::create_private_dirs(&own).map_err(|e| Error::io(&own, e))?;
         let home = std::env::var_os("HOME").map(PathBuf::from);
         let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).ok();
         let mut places = places_in(home.as_deref(), user.as_deref(), Path::new("/"));

@@ -303,7 +303,9 @@ fn an_edit_that_loses_to_a_concurrent_deletion_is_erased_with_the_record() {
     let mut b = Device::new("Bao");
     b.import(&a.export(false));
     b.rename(t, org, "PMI des Aviateurs").unwrap();
-    a.api.delete(Kind::Organisation, org).unwrap(); // later on A's clock: the deletion wins
+    // Later on A's clock (not in the same millisecond, where device ids would decide): the deletion wins.
+    std::thread::sleep(std::time::Duration::from_millis(3));
+    a.api.delete(Kind::Organisation, org).unwrap();
     a.import(&b.export(true));
     b.import(&a.export(true));
     assert!(a.api.get(Kind::Organisation, org).is_err());

@@ -33,6 +33,29 @@ describe('workshop', () => {
     expect(fake.records.get(workshop.id)!.data.decisions[0].action_id).toBe(actionId);
   });
 
+  it('« Ajouter » adds exactly what the field holds, and typing in it alone changes nothing to save', async () => {
+    const fake = await useFake();
+    render(WorkshopEditor, { props: { id: null } });
+    await until(() => !!byTestId('workshop-title'));
+    await type('workshop-title', 'Premier COPIL territorial');
+    await fireEvent.focusOut(byTestId('workshop-title')!);
+    await until(() => byTestId('save-state')!.dataset.state === 'saved');
+    const puts = () => fake.calls.filter((c) => c.command === 'record_put').length;
+    const before = puts();
+    // A draft: not part of the workshop until « Ajouter ».
+    await type('workshop-add-name', 'Mme Lefort, ad');
+    await fireEvent.focusOut(byTestId('workshop-add-name')!);
+    expect(byTestId('save-state')!.dataset.state).toBe('saved');
+    expect(puts()).toBe(before);
+    // The last keys reached the field but not yet any handler: « Ajouter » takes the field as it is.
+    (byTestId('workshop-add-name') as HTMLInputElement).value = 'Mme Lefort, adjointe au maire';
+    await fireEvent.click(byTestId('workshop-add-name-submit')!);
+    await until(() => byTestId('save-state')!.dataset.state === 'saved' && puts() > before);
+    const workshop = [...fake.records.values()].find((r) => r.kind === 'workshop' && r.data.title === 'Premier COPIL territorial')!;
+    expect(workshop.data.participants.map((p: { name: string }) => p.name)).toEqual(['Mme Lefort, adjointe au maire']);
+    expect((byTestId('workshop-add-name') as HTMLInputElement).value).toBe('');
+  });
+
   it('refuses to create the action while the workshop has no title', async () => {
     const fake = await useFake();
     render(WorkshopEditor, { props: { id: null } });
