@@ -18,7 +18,6 @@
 //! ```
 
 pub mod commands;
-mod exchange;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -49,7 +48,11 @@ pub fn run() -> i32 {
     prefer_software_compositing();
     let backend = Backend::open(&default_store_path());
     // The log beside the store (ids, codes, timings; never record text), when there is a store.
-    let _log = backend.0.as_ref().ok().and_then(|api| maillage_core::log::init(&maillage_core::log::dir_for(api.store_path())));
+    let _log = backend
+        .0
+        .as_ref()
+        .ok()
+        .and_then(|api| maillage_core::log::init(&maillage_core::log::dir_for(api.store_path())));
     if let Err(e) = &backend.0 {
         // The code only: messages may name a path under the person's home.
         eprintln!("maillage-desktop: the store could not be opened ({:?}); the window shows why", e.code);

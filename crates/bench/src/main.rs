@@ -93,7 +93,8 @@ fn autosave_during_export(dir: &Path) -> Value {
     use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
     let api = open(dir, "export-autosave.sqlite3");
     for t in 0..100 {
-        let req = DemoRequest { territory: format!("Territoire {t}"), interviews: 12, workshops: 4, actions: 8, seed: t };
+        let req =
+            DemoRequest { territory: format!("Territoire {t}"), interviews: 12, workshops: 4, actions: 8, seed: t };
         api.put_many(maillage_core::demo::generate(&req).expect("demo")).expect("put_many");
     }
     let records: u64 = api.stats(None).expect("stats").values().sum();

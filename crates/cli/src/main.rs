@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod exchange;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use maillage_core::api::{self, Api, ApiError, AttachRequest, DemoRequest, SearchRequest};
@@ -95,6 +96,8 @@ enum Command {
     Restore { file: PathBuf },
     #[command(flatten)]
     Exchange(exchange::Command),
+    /// The application's commands as JSON lines on stdin/stdout (the UI's tests run on it).
+    Serve(serve::Args),
 }
 
 #[derive(Subcommand)]
@@ -155,7 +158,7 @@ fn main() -> ExitCode {
     // The log beside an existing store (ids, codes, timings; never record text). A mistyped
     // --db creates nothing, a log folder included.
     let store = cli.db.clone().unwrap_or_else(api::default_store_path);
-    let _log = store.is_file().then(|| maillage_core::log::init(&maillage_core::log::dir_for(&store))).flatten();
+    let _log = maillage_core::log::init_beside_store(&store);
     let mut stdout = PipeSafe(std::io::stdout().lock());
     match run(cli, &mut stdout) {
         Ok(code) => code,
@@ -203,6 +206,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     if let Command::Exchange(command) = cli.command {
         return exchange::run(&path, command, out);
     }
+    if let Command::Serve(args) = cli.command {
+        serve::run(&path, args, &mut std::io::stdin().lock(), out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Command::Init { facilitator } = &cli.command {
         let (_api, status) = Api::create_and_init(&path, facilitator)?;
         writeln!(
@@ -217,7 +224,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     }
     let api = Api::open(&path)?;
     match cli.command {
-        Command::Exchange(_) | Command::Init { .. } => unreachable!("handled above"),
+        Command::Exchange(_) | Command::Init { .. } | Command::Serve(_) => unreachable!("handled above"),
         Command::Demo { territory, interviews, workshops, actions, seed, json } => {
             let report = api.demo(&DemoRequest { territory, interviews, workshops, actions, seed })?;
             if json {

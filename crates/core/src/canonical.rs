@@ -40,11 +40,6 @@ fn write(value: &Value, out: &mut String) {
     }
 }
 
-/// A record as one canonical JSON line.
-pub fn record_line(record: &crate::domain::Record) -> String {
-    to_string(&serde_json::to_value(record).expect("a record serialises"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,10 +4,9 @@
 //! Shipped records have ids derived from their codes and the oldest possible version, so every
 //! device holds the very same records (they merge as one) and any edit outranks them.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::api::GoodPractice;
 use crate::domain::kinds::{self, GuideSection};
 use crate::domain::{DeviceId, Kind, Record, RecordId, Version};
 use crate::error::Result;
@@ -101,7 +100,7 @@ pub fn install(conn: &rusqlite::Connection) -> Result<()> {
 /// Whether `record` is exactly one of the shipped defaults, byte for byte: the only records that
 /// may carry the reserved version and pseudo-device.
 pub fn is_shipped_exactly(record: &Record) -> bool {
-    shipped_lines().get(&record.id).is_some_and(|line| *line == crate::canonical::record_line(record))
+    shipped_lines().get(&record.id).is_some_and(|line| *line == crate::domain::record_line(record))
 }
 
 /// Whether `id` is the id of a shipped default (edited or not).
@@ -111,7 +110,17 @@ pub fn is_shipped_id(id: RecordId) -> bool {
 
 fn shipped_lines() -> &'static std::collections::HashMap<RecordId, String> {
     static LINES: std::sync::OnceLock<std::collections::HashMap<RecordId, String>> = std::sync::OnceLock::new();
-    LINES.get_or_init(|| records().into_iter().map(|(r, _)| (r.id, crate::canonical::record_line(&r))).collect())
+    LINES.get_or_init(|| records().into_iter().map(|(r, _)| (r.id, crate::domain::record_line(&r))).collect())
+}
+
+/// A row of the programme's best-practice grid (seed 004).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoodPractice {
+    pub phase: String,
+    pub phase_label: String,
+    pub practice: String,
+    pub how: String,
 }
 
 pub fn good_practices() -> Vec<GoodPractice> {

@@ -8,14 +8,43 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::api::{DemoRequest, PutItem};
 use crate::defaults;
 use crate::domain::kinds::{InterviewGuide, Invalid};
 use crate::domain::vocabulary::ActorCategory;
+use crate::domain::PutItem;
 use crate::domain::{Kind, RecordId};
+
+/// What demo territory to write.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoRequest {
+    pub territory: String,
+    #[serde(default = "default_interviews")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
+    pub interviews: u32,
+    #[serde(default = "default_workshops")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
+    pub workshops: u32,
+    #[serde(default = "default_actions")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
+    pub actions: u32,
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<u64>", optional))]
+    pub seed: u64,
+}
+
+fn default_interviews() -> u32 {
+    12
+}
+fn default_workshops() -> u32 {
+    4
+}
+fn default_actions() -> u32 {
+    8
+}
 
 const CORPUS: &str = include_str!("../defaults/demo_corpus.json");
 

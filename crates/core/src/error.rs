@@ -65,7 +65,9 @@ pub enum Error {
     #[error("le magasin est occupé par une autre opération (un export, une importation, une autre fenêtre de Maillage) : rien n'a été perdu, réessayez dans un instant")]
     Busy,
 
-    #[error("le magasin est en lecture seule (support protégé en écriture ou droits insuffisants) : rien n'a été modifié")]
+    #[error(
+        "le magasin est en lecture seule (support protégé en écriture ou droits insuffisants) : rien n'a été modifié"
+    )]
     ReadOnly,
 
     #[error("{}", sqlite_message(.0))]
@@ -73,7 +75,7 @@ pub enum Error {
 
     /// A bundle failed a check; nothing was written.
     #[error("{0}")]
-    BundleRefused(crate::bundle::Refusal),
+    BundleRefused(crate::refusal::Refusal),
 
     #[error("{0}")]
     KeyFile(String),
@@ -88,8 +90,8 @@ pub enum Error {
     AlreadyExists(String),
 }
 
-impl From<crate::bundle::Refusal> for Error {
-    fn from(r: crate::bundle::Refusal) -> Self {
+impl From<crate::refusal::Refusal> for Error {
+    fn from(r: crate::refusal::Refusal) -> Self {
         Error::BundleRefused(r)
     }
 }
@@ -118,7 +120,11 @@ fn json_message(e: &serde_json::Error) -> String {
     use serde_json::error::Category;
     match e.classify() {
         Category::Syntax | Category::Eof => {
-            format!("JSON illisible (ligne {}, colonne {}) : vérifiez les guillemets, virgules et accolades", e.line(), e.column())
+            format!(
+                "JSON illisible (ligne {}, colonne {}) : vérifiez les guillemets, virgules et accolades",
+                e.line(),
+                e.column()
+            )
         }
         Category::Data => "les données JSON n'ont pas la forme attendue (un champ d'un autre type)".to_string(),
         Category::Io => "lecture du JSON interrompue".to_string(),
@@ -151,13 +157,26 @@ fn sqlite_message(e: &rusqlite::Error) -> String {
             rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase => {
                 "le magasin est endommagé : restaurez une sauvegarde (Paramètres → Sauvegardes)".to_string()
             }
-            rusqlite::ErrorCode::CannotOpen => "impossible d'ouvrir le magasin (dossier absent ou droits insuffisants)".to_string(),
+            rusqlite::ErrorCode::CannotOpen => {
+                "impossible d'ouvrir le magasin (dossier absent ou droits insuffisants)".to_string()
+            }
             rusqlite::ErrorCode::SystemIoFailure => {
                 "erreur d'écriture sur le disque (support retiré ou plein ?) : rien n'a été modifié".to_string()
             }
             _ => format!("erreur interne de la base de données (code {}) : rien n'a été modifié", f.extended_code),
         },
         _ => "erreur interne de la base de données : rien n'a été modifié".to_string(),
+    }
+}
+
+impl From<crate::domain::ParseError> for Error {
+    fn from(e: crate::domain::ParseError) -> Self {
+        use crate::domain::ParseError::*;
+        match e {
+            UnknownKind(s) => Error::UnknownKind(s),
+            InvalidId(s) => Error::InvalidId(s),
+            InvalidVersion(s) => Error::InvalidVersion(s),
+        }
     }
 }
 

@@ -28,8 +28,10 @@ pub mod defaults;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod hash;
 pub mod log;
 pub mod privacy;
+pub mod refusal;
 pub mod store;
 pub mod sync;
 

@@ -14,7 +14,12 @@ pub const KEPT_FILES: usize = 7;
 
 /// Where the log of the store at `store_path` lives.
 pub fn dir_for(store_path: &Path) -> PathBuf {
-    store_path.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf).unwrap_or_default().join("journaux")
+    store_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+        .join("journaux")
 }
 
 /// Keeps the log's background writer alive; dropping it flushes what is pending.
@@ -47,6 +52,20 @@ pub fn init(dir: &Path) -> Option<LogGuard> {
     tracing::subscriber::set_global_default(subscriber).ok()?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "start");
     Some(LogGuard(guard))
+}
+
+/// Starts logging beside the store at `store_path` when there is one there (an SQLite file):
+/// a mistyped path or an empty file gets no log folder either.
+pub fn init_beside_store(store_path: &Path) -> Option<LogGuard> {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    let is_store = std::fs::File::open(store_path).and_then(|mut f| f.read_exact(&mut header)).is_ok()
+        && &header == b"SQLite format 3\0";
+    if is_store {
+        init(&dir_for(store_path))
+    } else {
+        None
+    }
 }
 
 /// The log files of `dir`, oldest first, joined into `out` (for a message to support).

@@ -434,11 +434,23 @@ fn the_log_holds_ids_and_codes_never_record_text() {
     let t = s.territory();
     let secret = "Zéphyrine Quillebœuf";
     let id = s
-        .ok(&["record", "put", "person", "--json", &json!({"territory_id": t, "name": secret, "contact": "zq@example.org"}).to_string()])
+        .ok(&[
+            "record",
+            "put",
+            "person",
+            "--json",
+            &json!({"territory_id": t, "name": secret, "contact": "zq@example.org"}).to_string(),
+        ])
         .trim()
         .to_string();
     s.ok(&["search", "Quillebœuf"]);
-    let refused = s.run(&["record", "put", "person", "--json", &json!({"territory_id": t, "name": secret, "consent": secret}).to_string()]);
+    let refused = s.run(&[
+        "record",
+        "put",
+        "person",
+        "--json",
+        &json!({"territory_id": t, "name": secret, "consent": secret}).to_string(),
+    ]);
     assert_eq!(refused.status.code(), Some(1));
     let bundle = s.path.with_file_name("sortie.maillage");
     s.ok(&["export", "--out", bundle.to_str().unwrap()]);

@@ -66,6 +66,12 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+impl From<crate::domain::ParseError> for ApiError {
+    fn from(e: crate::domain::ParseError) -> Self {
+        Error::from(e).into()
+    }
+}
+
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
         let code = match &e {
@@ -89,7 +95,7 @@ impl From<Error> for ApiError {
             Error::Io { .. } => ErrorCode::Io,
             Error::Sqlite(_) => ErrorCode::Internal,
             Error::BundleRefused(r) => {
-                use crate::bundle::Check;
+                use crate::refusal::Check;
                 match r.check {
                     Check::Signature => ErrorCode::BundleSignature,
                     Check::DeviceKey => ErrorCode::BundleDeviceKey,

@@ -1,8 +1,12 @@
 //! The functions every front end calls: the desktop application, the command line and the tests.
 //! Requests and responses are plain serialisable types; errors are [`ApiError`].
 
+pub mod dispatch;
 mod error;
-mod exchange;
+mod conflicts;
+mod export;
+mod import;
+mod keys;
 mod output;
 mod settings;
 pub mod types;
@@ -14,18 +18,24 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 pub use error::{ApiError, ErrorCode};
-pub use exchange::*;
+pub use conflicts::*;
+pub use export::*;
+pub use import::*;
+pub use keys::*;
 pub use output::{check_output, OutputKind};
 pub use settings::*;
 pub use types::*;
+pub use crate::bundle::{Check as BundleCheck, Limits as BundleLimits};
+pub use crate::store::conflicts::{ConflictStatus, Resolution};
+pub use crate::sync::merge::KindReport;
 
+use crate::domain::clock::{wall_ms, Clock};
 use crate::domain::kinds::{self, Validated};
 use crate::domain::{vocabulary, DeviceId, Kind, Record, RecordId, Version};
 use crate::error::Error;
 use crate::store::device::{self, DeviceRow};
 use crate::store::records::{self, RecordRow};
 use crate::store::{backup, search, Store};
-use crate::sync::clock::{wall_ms, Clock};
 
 pub type ApiResult<T> = std::result::Result<T, ApiError>;
 
@@ -241,7 +251,7 @@ impl Api {
             };
             records::upsert(tx, &RecordRow { record: &tombstone, title: "", date: None })?;
             // Deleted means gone: the versions kept for review go with the record.
-            crate::sync::merge::drop_conflicts_of(tx, id)?;
+            crate::store::conflicts::delete_of_record(tx, id)?;
             device::save_clock(tx, &clock)?;
             Ok(())
         })?;
@@ -267,7 +277,7 @@ impl Api {
         self.store.read(|conn| {
             records::for_each(conn, false, |record| {
                 n += 1;
-                writeln!(out, "{}", crate::canonical::record_line(&record)).map_err(|e| Error::io("stdout", e))
+                writeln!(out, "{}", crate::domain::record_line(&record)).map_err(|e| Error::io("stdout", e))
             })
         })?;
         Ok(n)
@@ -298,7 +308,7 @@ impl Api {
             "record_id": req.record_id,
             "name": name,
             "media_type": media_type_of(&name),
-            "sha256": crate::store::blobs::sha256_hex(&bytes),
+            "sha256": crate::hash::sha256_hex(&bytes),
             "size": bytes.len() as u64,
             "description": req.description,
         });
@@ -535,7 +545,7 @@ pub(crate) fn next_version(clock: &mut Clock, device: &DeviceRow, replaces: Opti
         // the clock adopts: still outrank it, carrying into the next millisecond when its counter
         // is at its maximum (never saturate: a lower version would poison every later export).
         if version <= *old || (version.ms, version.counter) <= (old.ms, old.counter) {
-            version = crate::sync::clock::above(old, device.device_id);
+            version = crate::domain::clock::above(old, device.device_id);
         }
     }
     debug_assert!(replaces.is_none_or(|old| version > *old));
@@ -685,9 +695,9 @@ mod tests {
             Just(0u64),
             Just(wall_ms()),
             Just(wall_ms() + 3_600_000),
-            Just(crate::sync::clock::MAX_VERSION_MS),
+            Just(crate::domain::clock::MAX_VERSION_MS),
             Just(u64::MAX - 1),
-            any::<u64>().prop_map(|v| v % (crate::sync::clock::MAX_VERSION_MS + 1)),
+            any::<u64>().prop_map(|v| v % (crate::domain::clock::MAX_VERSION_MS + 1)),
         ]
     }
 

@@ -3,9 +3,12 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
+pub use crate::defaults::GoodPractice;
+pub use crate::demo::DemoRequest;
+pub use crate::domain::PutItem;
 use crate::domain::{Kind, Record, RecordId};
+pub use crate::store::check::CheckReport;
 
 /// The store and this device, as the front ends show them first.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -16,17 +19,6 @@ pub struct Status {
     pub device_id: Option<String>,
     pub store_path: String,
     pub schema_version: u32,
-}
-
-/// One record to create (no id) or replace (id).
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PutItem {
-    pub kind: Kind,
-    #[serde(default)]
-    pub id: Option<RecordId>,
-    pub data: Value,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -47,15 +39,6 @@ pub struct SearchRequest {
 pub struct Choice {
     pub code: String,
     pub label: String,
-}
-
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GoodPractice {
-    pub phase: String,
-    pub phase_label: String,
-    pub practice: String,
-    pub how: String,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -87,17 +70,6 @@ pub struct TerritoryOverview {
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CheckReport {
-    pub ok: bool,
-    pub problems: Vec<String>,
-    /// Things worth knowing that do not make the store unsound (a reference to a record not yet
-    /// received from another device…).
-    pub warnings: Vec<String>,
-    pub records: u64,
-}
-
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BackupReport {
     pub path: String,
     pub bytes: u64,
@@ -108,34 +80,6 @@ pub struct BackupReport {
 pub struct RestoreReport {
     pub restored_from: String,
     pub previous_store_kept_at: String,
-}
-
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DemoRequest {
-    pub territory: String,
-    #[serde(default = "default_interviews")]
-    #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
-    pub interviews: u32,
-    #[serde(default = "default_workshops")]
-    #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
-    pub workshops: u32,
-    #[serde(default = "default_actions")]
-    #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
-    pub actions: u32,
-    #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(as = "Option<u64>", optional))]
-    pub seed: u64,
-}
-
-fn default_interviews() -> u32 {
-    12
-}
-fn default_workshops() -> u32 {
-    4
-}
-fn default_actions() -> u32 {
-    8
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -77,15 +77,6 @@ pub struct EntryDigest {
     pub sha256: String,
 }
 
-/// One line of `lineage.jsonl`: `version` replaced `parent` knowingly.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LineageEdge {
-    pub record_id: RecordId,
-    pub version: crate::domain::Version,
-    pub parent: crate::domain::Version,
-}
-
 impl Manifest {
     /// The bytes that are signed and written as `manifest.json`.
     pub fn to_bytes(&self) -> Vec<u8> {

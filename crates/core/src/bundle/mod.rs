@@ -8,7 +8,7 @@
 //! |---|---|
 //! | `manifest.json` | [`Manifest`], canonical JSON: who, when, what it covers, the SHA-256 of every other entry |
 //! | `manifest.sig` | the Ed25519 signature of `manifest.json`'s bytes, hex, by the source device's key |
-//! | `records/<kind>.jsonl` | the records of a kind, one `canonical::record_line` per line, tombstones included |
+//! | `records/<kind>.jsonl` | the records of a kind, one `domain::record_line` per line, tombstones included |
 //! | `conflicts.jsonl` | versions that lost a merge on the source device and are still open there |
 //! | `lineage.jsonl` | "version replaced parent, knowingly" edges of the records carried (see `sync::merge`) |
 //! | `attachments/<sha256>` | the content of the attachments the records point to |
@@ -22,9 +22,8 @@ pub mod read;
 pub mod seal;
 pub mod write;
 
-use std::fmt;
-
-pub use manifest::{Coverage, EntryDigest, KindCount, LineageEdge, Manifest, TerritoryRef};
+pub use crate::domain::LineageEdge;
+pub use manifest::{Coverage, EntryDigest, KindCount, Manifest, TerritoryRef};
 pub use read::{open, OpenedBundle};
 pub use write::{write_bundle, BundleEntries, WrittenBundle};
 
@@ -74,131 +73,8 @@ impl Default for Limits {
     }
 }
 
-/// The checks an import runs, each with the name a facilitator reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Check {
-    /// The file is not a bundle at all (neither zstd nor age).
-    Format,
-    /// The archive is truncated or damaged (compression, tar structure).
-    Archive,
-    /// A size limit was exceeded (decompression bomb, huge entry, too many entries).
-    Size,
-    /// An entry name leaves the bundle (`..`, absolute) or is not one a bundle has.
-    EntryName,
-    /// The same entry name twice.
-    DuplicateEntry,
-    /// An entry listed in the manifest is absent, or one present is not listed.
-    EntryList,
-    /// An entry's SHA-256 or size differs from the manifest's.
-    EntryHash,
-    /// The manifest is absent or unreadable.
-    Manifest,
-    /// The bundle (format or schema) comes from a newer Maillage.
-    Version,
-    /// The signature is absent or does not match the manifest and the device key.
-    Signature,
-    /// The device claims a key other than the one this store knows for it.
-    DeviceKey,
-    /// The bundle is sealed and no (or the wrong) headquarters key was given.
-    Sealed,
-    /// A record line is unreadable or breaks a rule.
-    Records,
-}
-
-impl Check {
-    /// The check's name as shown in refusals.
-    pub fn label(self) -> &'static str {
-        match self {
-            Check::Format => "format du fichier",
-            Check::Archive => "intégrité de l'archive",
-            Check::Size => "limites de taille",
-            Check::EntryName => "noms des entrées",
-            Check::DuplicateEntry => "entrées en double",
-            Check::EntryList => "liste des entrées",
-            Check::EntryHash => "empreintes des entrées",
-            Check::Manifest => "manifeste",
-            Check::Version => "version de Maillage",
-            Check::Signature => "signature",
-            Check::DeviceKey => "clé de l'appareil",
-            Check::Sealed => "chiffrement pour le siège",
-            Check::Records => "contenu des enregistrements",
-        }
-    }
-}
-
-/// Why a bundle was refused: the check, and a French sentence saying what is wrong and what to do.
-/// Messages carry no personal data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub check: Check,
-    pub message: String,
-}
-
-impl Refusal {
-    pub fn new(check: Check, message: impl Into<String>) -> Self {
-        Refusal { check, message: message.into() }
-    }
-
-    /// The usual advice for a file damaged in transit.
-    pub(crate) fn damaged(check: Check, what: impl fmt::Display) -> Self {
-        Refusal::new(
-            check,
-            format!("{what} : le fichier est abîmé ou incomplet ; copiez-le à nouveau ou demandez un nouvel export"),
-        )
-    }
-}
-
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "paquet refusé ({}) : {}", self.check.label(), self.message)
-    }
-}
-
-impl std::error::Error for Refusal {}
-
-/// Lowercase hex of some bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[(b >> 4) as usize] as char);
-        out.push(DIGITS[(b & 15) as usize] as char);
-    }
-    out
-}
-
-/// Bytes of a hex string of exactly `N` bytes.
-pub fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    let text = text.as_bytes();
-    if text.len() != N * 2 {
-        return None;
-    }
-    let digit = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    };
-    let mut out = [0u8; N];
-    for (i, pair) in text.chunks(2).enumerate() {
-        out[i] = digit(pair[0])? << 4 | digit(pair[1])?;
-    }
-    Some(out)
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    hex(&Sha256::digest(bytes))
-}
-
-/// What people compare aloud to trust a device key: SHA-256 of the key, first 16 bytes, in 8
-/// groups of 4 hex digits.
-pub fn fingerprint(public_key: &[u8; 32]) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = hex(&Sha256::digest(public_key)[..16]);
-    digest.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).unwrap_or("")).collect::<Vec<_>>().join("-")
-}
+pub use crate::hash::{fingerprint, hex, sha256_hex, unhex};
+pub use crate::refusal::{Check, Refusal};
 
 /// Where an entry name is allowed to point, or why not.
 pub(crate) fn check_entry_name(name: &str) -> Result<(), Refusal> {

@@ -10,13 +10,13 @@ use std::rc::Rc;
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde_json::Value;
 
-use super::manifest::{LineageEdge, Manifest};
+use super::manifest::Manifest;
 use super::{
     check_entry_name, sha256_hex, unhex, Check, Limits, Refusal, ATTACHMENTS_DIR, CONFLICTS, FORMAT_VERSION, LINEAGE,
     MANIFEST, RECORDS_DIR, SIGNATURE,
 };
-use crate::domain::{kinds, Kind, Record, RecordId};
-use crate::sync::merge::Incoming;
+use crate::domain::Incoming;
+use crate::domain::{kinds, Kind, LineageEdge, Record, RecordId};
 
 const AGE_MAGIC: &[u8] = b"age-encryption.org/";
 const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
@@ -281,7 +281,10 @@ fn verify(mut entries: BTreeMap<String, Vec<u8>>, sealed: bool, file_sha256: Str
     let manifest: Manifest = serde_path_to_error::deserialize(value).map_err(|e| {
         Refusal::new(
             Check::Manifest,
-            format!("le manifeste n'est pas conforme (champ « {} ») : demandez un nouvel export", safe_path(&e.path().to_string())),
+            format!(
+                "le manifeste n'est pas conforme (champ « {} ») : demandez un nouvel export",
+                safe_path(&e.path().to_string())
+            ),
         )
     })?;
 
@@ -446,10 +449,10 @@ pub fn check_record(entry: &str, line_no: usize, line: &[u8], kind: Option<Kind>
             format!("{} {} (ligne {line_no} de « {entry} ») : {message}", record.kind, record.id),
         )
     };
-    record.check_envelope(crate::sync::clock::wall_ms()).map_err(|e| at(e.message))?;
+    record.check_envelope(crate::domain::clock::wall_ms()).map_err(|e| at(e.message))?;
     // The pseudo-device authored the shipped defaults only: an edit of one keeps it as creator.
-    let reserved_creator = record.created_device == crate::domain::DeviceId::SHIPPED
-        && !crate::defaults::is_shipped_id(record.id);
+    let reserved_creator =
+        record.created_device == crate::domain::DeviceId::SHIPPED && !crate::defaults::is_shipped_id(record.id);
     if reserved_creator || (record.claims_shipped() && !crate::defaults::is_shipped_exactly(&record)) {
         return Err(at(
             "la version réservée aux contenus livrés avec Maillage est portée par un autre contenu : ce paquet a été fabriqué, ne l'importez pas".into(),
@@ -477,7 +480,7 @@ pub fn check_record(entry: &str, line_no: usize, line: &[u8], kind: Option<Kind>
         record.data = validated.data;
         (validated.title, validated.date, validated.references)
     };
-    let line = crate::canonical::record_line(&record);
+    let line = crate::domain::record_line(&record);
     Ok(Incoming { record, line, title, date, references })
 }
 

@@ -4,8 +4,10 @@
 //! provenance, and `data`, the kind's own fields (see [`kinds`]). The store, the command line,
 //! the desktop application and the bundle all use this one shape.
 
+pub mod clock;
 pub mod kinds;
 pub mod text;
+pub mod versions;
 pub mod vocabulary;
 
 use std::fmt;
@@ -14,7 +16,30 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
+pub use versions::{Incoming, LineageEdge};
+
+/// Text that is not an id, a kind or a version. The text is kept for the caller and never shown
+/// (`crate::error::Error` words the message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseError {
+    UnknownKind(String),
+    InvalidId(String),
+    InvalidVersion(String),
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ParseError::UnknownKind(_) => "type d'enregistrement inconnu",
+            ParseError::InvalidId(_) => "identifiant invalide (attendu un UUID)",
+            ParseError::InvalidVersion(_) => "version illisible",
+        })
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+type Result<T> = std::result::Result<T, ParseError>;
 
 /// The id of any record: a UUID v7 (sorts by creation time), or a v8 derived from a code for
 /// the defaults shipped with the application, so that every device holds the same ids for them.
@@ -39,7 +64,7 @@ impl RecordId {
 
     /// Parses an id typed by a user; the message names what was wrong.
     pub fn parse(text: &str) -> Result<Self> {
-        Uuid::parse_str(text.trim()).map(RecordId).map_err(|_| Error::InvalidId(text.to_string()))
+        Uuid::parse_str(text.trim()).map(RecordId).map_err(|_| ParseError::InvalidId(text.to_string()))
     }
 }
 
@@ -163,9 +188,9 @@ impl fmt::Display for Kind {
 }
 
 impl FromStr for Kind {
-    type Err = Error;
+    type Err = ParseError;
     fn from_str(s: &str) -> Result<Self> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| Error::UnknownKind(s.to_string()))
+        Kind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| ParseError::UnknownKind(s.to_string()))
     }
 }
 
@@ -194,9 +219,9 @@ impl fmt::Display for Version {
 }
 
 impl FromStr for Version {
-    type Err = Error;
+    type Err = ParseError;
     fn from_str(s: &str) -> Result<Self> {
-        let bad = || Error::InvalidVersion(s.to_string());
+        let bad = || ParseError::InvalidVersion(s.to_string());
         let mut parts = s.splitn(3, '.');
         let (ms, counter, device) = (parts.next(), parts.next(), parts.next());
         let (Some(ms), Some(counter), Some(device)) = (ms, counter, device) else {
@@ -253,6 +278,23 @@ pub struct Record {
     pub data: serde_json::Value,
 }
 
+/// One record to create (no id) or replace (id).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PutItem {
+    pub kind: Kind,
+    #[serde(default)]
+    pub id: Option<RecordId>,
+    pub data: serde_json::Value,
+}
+
+/// A record as one canonical JSON line (sorted keys): its identity in merges, conflicts, dumps
+/// and bundles.
+pub fn record_line(record: &Record) -> String {
+    crate::canonical::to_string(&serde_json::to_value(record).expect("a record serialises"))
+}
+
 /// The longest facilitator name an envelope may carry (the same bound as at `init`).
 pub const MAX_FACILITATOR_CHARS: usize = 120;
 
@@ -266,19 +308,29 @@ impl Record {
     /// reserved version and pseudo-device of the shipped defaults for those only (checked by the
     /// caller, which knows the defaults). The message names the field, never its value.
     pub fn check_envelope(&self, wall_ms: u64) -> std::result::Result<(), kinds::Invalid> {
-        let bad = |field: &str, message: &str| kinds::Invalid { field: field.to_string(), message: message.to_string() };
+        let bad =
+            |field: &str, message: &str| kinds::Invalid { field: field.to_string(), message: message.to_string() };
         for (field, value) in [("created_at", &self.created_at), ("updated_at", &self.updated_at)] {
             if value.len() > 40 || chrono::DateTime::parse_from_rfc3339(value).is_err() {
-                return Err(bad(field, &format!("le champ « {field} » attend une date et une heure RFC 3339 (2026-11-22T09:12:03.120Z)")));
+                return Err(bad(
+                    field,
+                    &format!("le champ « {field} » attend une date et une heure RFC 3339 (2026-11-22T09:12:03.120Z)"),
+                ));
             }
         }
         if self.created_by.chars().count() > MAX_FACILITATOR_CHARS {
-            return Err(bad("created_by", &format!("le champ « created_by » dépasse {MAX_FACILITATOR_CHARS} caractères")));
+            return Err(bad(
+                "created_by",
+                &format!("le champ « created_by » dépasse {MAX_FACILITATOR_CHARS} caractères"),
+            ));
         }
         if self.created_by.chars().any(kinds::is_forbidden_char) {
-            return Err(bad("created_by", "le champ « created_by » contient un caractère invisible (caractère de contrôle)"));
+            return Err(bad(
+                "created_by",
+                "le champ « created_by » contient un caractère invisible (caractère de contrôle)",
+            ));
         }
-        let limit = wall_ms.saturating_add(MAX_FUTURE_MS).min(crate::sync::clock::MAX_VERSION_MS);
+        let limit = wall_ms.saturating_add(MAX_FUTURE_MS).min(crate::domain::clock::MAX_VERSION_MS);
         if self.version.ms > limit {
             return Err(bad(
                 "version",
@@ -324,7 +376,7 @@ mod tests {
 
     #[test]
     fn unknown_kind_names_the_kind() {
-        let err = "interviews".parse::<Kind>().unwrap_err();
-        assert!(err.to_string().contains("interviews"), "{err}");
+        let err = crate::error::Error::from("interviews".parse::<Kind>().unwrap_err());
+        assert!(err.to_string().contains("interviews") && err.to_string().contains("interview,"), "{err}");
     }
 }

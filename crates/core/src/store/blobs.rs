@@ -1,14 +1,9 @@
 //! Attachment contents kept by SHA-256.
 
 use rusqlite::{params, Connection, OptionalExtension};
-use sha2::{Digest, Sha256};
 
 use crate::error::Result;
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
+use crate::hash::sha256_hex;
 
 /// Stores `bytes` (once, whatever the number of attachments sharing them); returns their hash.
 pub fn put(conn: &Connection, bytes: &[u8]) -> Result<String> {

@@ -3,10 +3,23 @@
 
 use rusqlite::Connection;
 
-use crate::api::CheckReport;
+use serde::Serialize;
+
 use crate::domain::kinds;
 use crate::error::Result;
 use crate::store::records;
+
+/// What `check` found.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    pub ok: bool,
+    pub problems: Vec<String>,
+    /// Things worth knowing that do not make the store unsound (a reference to a record not yet
+    /// received from another device…).
+    pub warnings: Vec<String>,
+    pub records: u64,
+}
 
 pub fn run(conn: &Connection) -> Result<CheckReport> {
     let mut problems = Vec::new();
@@ -44,7 +57,10 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
                         Some((crate::domain::Kind::Territory, _)) => {}
                         Some((kind, _)) => problems.push(format!(
                             "{} {} : son territoire {} est un(e) {}, pas un territoire",
-                            record.kind, record.id, t, kind.label_fr()
+                            record.kind,
+                            record.id,
+                            t,
+                            kind.label_fr()
                         )),
                         None => {} // counted by the foreign-key check above
                     }
@@ -56,11 +72,20 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
                         // remark, the record itself is sound.
                         Some((kind, true)) if kind == r.kind => warnings.push(format!(
                             "{} {} : le champ « {} » désigne {} {}, supprimé(e) depuis",
-                            record.kind, record.id, r.field, r.kind.label_fr(), r.id
+                            record.kind,
+                            record.id,
+                            r.field,
+                            r.kind.label_fr(),
+                            r.id
                         )),
                         Some((kind, _)) => problems.push(format!(
                             "{} {} : le champ « {} » désigne {}, qui est un(e) {} et non un(e) {}",
-                            record.kind, record.id, r.field, r.id, kind.label_fr(), r.kind.label_fr()
+                            record.kind,
+                            record.id,
+                            r.field,
+                            r.id,
+                            kind.label_fr(),
+                            r.kind.label_fr()
                         )),
                         None => problems.push(format!(
                             "{} {} : le champ « {} » désigne {}, absent de ce magasin",

@@ -3,9 +3,9 @@
 use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
+use crate::domain::clock::Clock;
 use crate::domain::DeviceId;
 use crate::error::{Error, Result};
-use crate::sync::clock::Clock;
 
 /// Who writes on this device.
 #[derive(Debug, Clone)]

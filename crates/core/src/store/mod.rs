@@ -11,8 +11,13 @@
 pub mod backup;
 pub mod blobs;
 pub mod check;
+pub mod conflicts;
 pub mod device;
+pub mod device_keys;
+pub mod exports;
 pub mod files;
+pub mod imports;
+pub mod lineage;
 pub mod lock;
 pub mod records;
 pub mod schema;

@@ -42,7 +42,11 @@ fn after(tx: &Connection, version: usize) -> Result<()> {
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let data: serde_json::Value = serde_json::from_str(&row.get::<_, String>(2)?)?;
-            ins.execute(rusqlite::params![row.get::<_, i64>(0)?, row.get::<_, String>(1)?, crate::domain::text::searchable_text(&data)])?;
+            ins.execute(rusqlite::params![
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                crate::domain::text::searchable_text(&data)
+            ])?;
         }
     }
     Ok(())

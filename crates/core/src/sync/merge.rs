@@ -29,123 +29,19 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::bundle::LineageEdge;
-use crate::domain::{Kind, Record, RecordId, Version};
+use crate::domain::{Incoming, Kind, LineageEdge, Record, RecordId, Version};
 use crate::error::Result;
+pub use crate::store::conflicts::{ConflictRow, ConflictStatus, Resolution};
 use crate::store::records::{self, RecordRow};
-
-/// A record version from elsewhere, checked, with what the store needs to write it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Incoming {
-    pub record: Record,
-    /// Its canonical line (`canonical::record_line`): its identity in merges and conflicts.
-    pub line: String,
-    pub title: String,
-    pub date: Option<String>,
-    /// The records its data points to (empty for a tombstone and for a version already stored).
-    pub references: Vec<crate::domain::kinds::Reference>,
-}
-
-impl Incoming {
-    /// The version the store holds: never written back by a merge (only a version from elsewhere
-    /// is), so its title and date are not needed.
-    pub fn stored(record: Record) -> Self {
-        let line = crate::canonical::record_line(&record);
-        Incoming { record, line, title: String::new(), date: None, references: Vec::new() }
-    }
-
-    /// A version with the title and date the store derives from its data.
-    pub fn from_record(record: Record) -> Self {
-        let (title, date, references) = if record.deleted {
-            (String::new(), None, Vec::new())
-        } else {
-            match crate::domain::kinds::validate(record.kind, record.data.clone()) {
-                Ok(v) => (v.title, v.date, v.references),
-                Err(_) => (String::new(), None, Vec::new()),
-            }
-        };
-        let line = crate::canonical::record_line(&record);
-        Incoming { record, line, title, date, references }
-    }
-}
-
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConflictStatus {
-    Open,
-    Resolved,
-}
-
-impl ConflictStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConflictStatus::Open => "open",
-            ConflictStatus::Resolved => "resolved",
-        }
-    }
-}
-
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Resolution {
-    KeepWinner,
-    KeepLoser,
-    Superseded,
-    Identical,
-}
-
-impl Resolution {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Resolution::KeepWinner => "keep_winner",
-            Resolution::KeepLoser => "keep_loser",
-            Resolution::Superseded => "superseded",
-            Resolution::Identical => "identical",
-        }
-    }
-
-    fn parse(text: &str) -> Option<Self> {
-        match text {
-            "keep_winner" => Some(Resolution::KeepWinner),
-            "keep_loser" => Some(Resolution::KeepLoser),
-            "superseded" => Some(Resolution::Superseded),
-            "identical" => Some(Resolution::Identical),
-            _ => None,
-        }
-    }
-
-    /// Settled for good: a person chose, or the loser was replaced knowingly.
-    fn is_final(self) -> bool {
-        !matches!(self, Resolution::Identical)
-    }
-}
-
-/// A row of the `conflict` table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConflictRow {
-    pub id: String,
-    pub record_id: RecordId,
-    pub kind: Kind,
-    pub loser: Record,
-    pub loser_line: String,
-    pub winner_line: String,
-    pub status: ConflictStatus,
-    pub resolution: Option<Resolution>,
-    pub found_at: String,
-    pub found_in_bundle: Option<String>,
-    pub resolved_at: Option<String>,
-    pub resolved_version: Option<String>,
-}
+use crate::store::{conflicts, lineage};
 
 /// The id of a conflict: first 16 hex digits of the SHA-256 of the losing line, so that the same
 /// conflict has the same id on every store.
 pub fn conflict_id(loser_line: &str) -> String {
-    crate::bundle::sha256_hex(loser_line.as_bytes())[..16].to_string()
+    crate::hash::sha256_hex(loser_line.as_bytes())[..16].to_string()
 }
 
 /// What the store holds for one record before a merge.
@@ -396,23 +292,15 @@ pub fn load_locals(
     edges: &[LineageEdge],
 ) -> Result<HashMap<RecordId, Local>> {
     let mut out: HashMap<RecordId, Local> = HashMap::new();
-    let mut parents_stmt = conn.prepare_cached("SELECT parent FROM record_lineage WHERE record_id = ?1")?;
-    let has_conflicts: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM conflict)", [], |r| r.get(0))?;
+    let has_conflicts = conflicts::any(conn)?;
     for id in ids {
         let mut local = Local::default();
         if let Some((_, record)) = records::get_any(conn, id)? {
             local.winner = Some(Incoming::stored(record));
         }
-        let key = id.to_string();
-        let mut rows = parents_stmt.query([&key])?;
-        while let Some(row) = rows.next()? {
-            let parent: String = row.get(0)?;
-            if let Ok(v) = parent.parse::<Version>() {
-                local.parents.insert(v);
-            }
-        }
+        local.parents.extend(lineage::parents_of(conn, id)?);
         if has_conflicts {
-            local.conflicts = conflicts_of(conn, id)?;
+            local.conflicts = conflicts::of_record(conn, id)?;
         }
         if local.winner.is_some() || !local.parents.is_empty() || !local.conflicts.is_empty() {
             out.insert(id, local);
@@ -424,177 +312,45 @@ pub fn load_locals(
     Ok(out)
 }
 
-const CONFLICT_COLUMNS: &str =
-    "id, record_id, kind, loser, winner, status, resolution, found_at, found_in_bundle, resolved_at, resolved_version";
-
-fn conflict_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<ConflictRow>> {
-    let loser_line: String = row.get(3)?;
-    let Ok(loser) = serde_json::from_str::<Record>(&loser_line) else { return Ok(None) };
-    let kind: String = row.get(2)?;
-    let status: String = row.get(5)?;
-    let resolution: Option<String> = row.get(6)?;
-    Ok(Some(ConflictRow {
-        id: row.get(0)?,
-        record_id: loser.id,
-        kind: kind.parse().unwrap_or(loser.kind),
-        loser,
-        loser_line,
-        winner_line: row.get(4)?,
-        status: if status == "open" { ConflictStatus::Open } else { ConflictStatus::Resolved },
-        resolution: resolution.as_deref().and_then(Resolution::parse),
-        found_at: row.get(7)?,
-        found_in_bundle: row.get(8)?,
-        resolved_at: row.get(9)?,
-        resolved_version: row.get(10)?,
-    }))
-}
-
-/// Every conflict row of a record.
-pub fn conflicts_of(conn: &Connection, id: RecordId) -> Result<Vec<ConflictRow>> {
-    let sql = format!("SELECT {CONFLICT_COLUMNS} FROM conflict WHERE record_id = ?1 ORDER BY id");
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([id.to_string()], conflict_from_row)?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.extend(row?);
-    }
-    Ok(out)
-}
-
-/// Conflict rows, open ones only or all, oldest first.
-pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<ConflictRow>> {
-    let sql = format!("SELECT {CONFLICT_COLUMNS} FROM conflict WHERE (?1 OR status = 'open') ORDER BY found_at, id");
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([include_resolved], conflict_from_row)?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.extend(row?);
-    }
-    Ok(out)
-}
-
-/// One conflict by id (or unique id prefix of at least 6 digits).
-pub fn find_conflict(conn: &Connection, id: &str) -> Result<Vec<ConflictRow>> {
-    let sql = format!("SELECT {CONFLICT_COLUMNS} FROM conflict WHERE id LIKE ?1 || '%' ORDER BY id LIMIT 2");
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([id.to_ascii_lowercase()], conflict_from_row)?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.extend(row?);
-    }
-    Ok(out)
-}
-
 /// Applies `plan` inside the caller's transaction: lineage edges, winners, conflicts. The caller
 /// checked everything before; this only writes.
 pub fn apply(tx: &Connection, plan: &MergePlan, found_in_bundle: Option<&str>, now: &str) -> Result<()> {
-    tx.execute("INSERT OR REPLACE INTO merge_in_progress (singleton) VALUES (1)", [])?;
-    {
-        let mut edge =
-            tx.prepare_cached("INSERT OR IGNORE INTO record_lineage (record_id, version, parent) VALUES (?1, ?2, ?3)")?;
-        for e in &plan.edges {
-            edge.execute(params![e.record_id.to_string(), e.version.to_string(), e.parent.to_string()])?;
-        }
+    lineage::set_merge_in_progress(tx, true)?;
+    for e in &plan.edges {
+        lineage::add_edge(tx, e.record_id, &e.version, &e.parent)?;
     }
     for p in &plan.records {
         if let Some(w) = &p.write {
             records::upsert(tx, &RecordRow { record: &w.record, title: &w.title, date: w.date.as_deref() })?;
         }
-        apply_conflicts(tx, &p.conflicts, found_in_bundle, now)?;
-    }
-    tx.execute("DELETE FROM merge_in_progress", [])?;
-    Ok(())
-}
-
-fn apply_conflicts(
-    tx: &Connection,
-    changes: &[ConflictChange],
-    found_in_bundle: Option<&str>,
-    now: &str,
-) -> Result<()> {
-    for change in changes {
-        match change {
-            ConflictChange::Insert { id, record_id, kind, loser, winner_line, winner_version, status, resolution } => {
-                tx.prepare_cached(
-                    "INSERT INTO conflict (id, record_id, kind, loser_version, loser, winner_version, winner, found_at,
-                                           found_in_bundle, status, resolution, resolved_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                     ON CONFLICT (id) DO NOTHING",
-                )?
-                .execute(params![
-                    id,
-                    record_id.to_string(),
-                    kind.as_str(),
-                    loser.record.version.to_string(),
-                    loser.line,
-                    winner_version.to_string(),
-                    winner_line,
-                    now,
-                    found_in_bundle,
-                    status.as_str(),
-                    resolution.map(Resolution::as_str),
-                    resolution.map(|_| now),
-                ])?;
-            }
-            ConflictChange::Drop { id } => {
-                tx.prepare_cached("DELETE FROM conflict WHERE id = ?1")?.execute([id])?;
-            }
-            ConflictChange::Update { id, winner_line, winner_version, status, resolution } => {
-                tx.prepare_cached(
-                    "UPDATE conflict SET winner_version = ?2, winner = ?3, status = ?4, resolution = ?5,
-                            resolved_at = CASE WHEN ?5 IS NULL THEN NULL ELSE COALESCE(resolved_at, ?6) END
-                     WHERE id = ?1",
-                )?
-                .execute(params![
-                    id,
-                    winner_version.to_string(),
-                    winner_line,
-                    status.as_str(),
-                    resolution.map(Resolution::as_str),
-                    now
-                ])?;
+        for change in &p.conflicts {
+            match change {
+                ConflictChange::Insert { id, record_id, kind, loser, winner_line, winner_version, status, resolution } => {
+                    conflicts::insert(
+                        tx,
+                        &conflicts::NewConflict {
+                            id,
+                            record_id: *record_id,
+                            kind: *kind,
+                            loser_version: &loser.record.version,
+                            loser_line: &loser.line,
+                            winner_version,
+                            winner_line,
+                            status: *status,
+                            resolution: *resolution,
+                        },
+                        found_in_bundle,
+                        now,
+                    )?;
+                }
+                ConflictChange::Drop { id } => conflicts::delete(tx, id)?,
+                ConflictChange::Update { id, winner_line, winner_version, status, resolution } => {
+                    conflicts::follow_winner(tx, id, winner_version, winner_line, *status, *resolution, now)?;
+                }
             }
         }
     }
-    Ok(())
-}
-
-/// Erases every kept version of a record (its deletion here outranks them all).
-pub fn drop_conflicts_of(tx: &Connection, record_id: RecordId) -> Result<()> {
-    tx.execute("DELETE FROM conflict WHERE record_id = ?1", [record_id.to_string()])?;
-    Ok(())
-}
-
-/// Records a person's choice on a conflict (the caller wrote the version that settles it).
-pub fn mark_resolved(tx: &Connection, id: &str, resolution: Resolution, version: &Version, now: &str) -> Result<()> {
-    tx.execute(
-        "UPDATE conflict SET status = 'resolved', resolution = ?2, resolved_at = ?3, resolved_version = ?4 WHERE id = ?1",
-        params![id, resolution.as_str(), now, version.to_string()],
-    )?;
-    Ok(())
-}
-
-/// Adds a lineage edge outside an import (a resolution also supersedes the loser).
-pub fn add_edge(tx: &Connection, record_id: RecordId, version: &Version, parent: &Version) -> Result<()> {
-    tx.execute(
-        "INSERT OR IGNORE INTO record_lineage (record_id, version, parent) VALUES (?1, ?2, ?3)",
-        params![record_id.to_string(), version.to_string(), parent.to_string()],
-    )?;
-    Ok(())
-}
-
-/// Lineage edges of one record.
-pub fn edges_of(conn: &Connection, record_id: RecordId) -> Result<Vec<LineageEdge>> {
-    let mut stmt = conn.prepare_cached("SELECT version, parent FROM record_lineage WHERE record_id = ?1")?;
-    let rows = stmt.query_map([record_id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (v, p) = row?;
-        if let (Ok(version), Ok(parent)) = (v.parse(), p.parse()) {
-            out.push(LineageEdge { record_id, version, parent });
-        }
-    }
-    Ok(out)
+    lineage::set_merge_in_progress(tx, false)
 }
 
 #[cfg(test)]

@@ -1,5 +1,4 @@
-//! What lets several devices edit offline and still agree: the hybrid logical clock that orders
-//! edits, and the merge of versions from elsewhere (plan, then apply; conflicts kept).
+//! What lets several devices edit offline and still agree: the merge of versions from elsewhere
+//! (plan, then apply; conflicts kept). The clock that orders edits is `domain::clock`.
 
-pub mod clock;
 pub mod merge;

@@ -38,9 +38,7 @@ fn forge(
 
 fn demo_device(name: &str) -> Device {
     let d = Device::new(name);
-    d.api
-        .demo(&DemoRequest { territory: "Valmont".into(), interviews: 2, workshops: 1, actions: 2, seed: 7 })
-        .unwrap();
+    d.api.demo(&DemoRequest { territory: "Valmont".into(), interviews: 2, workshops: 1, actions: 2, seed: 7 }).unwrap();
     d
 }
 
@@ -175,7 +173,7 @@ fn a_version_at_the_counter_maximum_is_still_outranked_and_exports_keep_importin
     let org = attacker.organisation(t, "PMI");
     let other = attacker.organisation(t, "CCAS");
     let entries = unpack(&attacker.export(false));
-    let ahead = maillage_core::sync::clock::wall_ms() + 3_600_000;
+    let ahead = maillage_core::domain::clock::wall_ms() + 3_600_000;
     let crafted = format!("{ahead:016x}.ffffffff.ffffffff-ffff-ffff-ffff-ffffffffffff");
     let bytes = forge(&entries, &attacker.signing_key(), "records/organisation.jsonl", |v| {
         v["version"] = json!(crafted);
@@ -255,8 +253,7 @@ fn deleted_and_edited_text_is_gone_from_the_bytes() {
     d.import(&b.export(true));
     assert!(!d.api.conflicts(false).unwrap().is_empty(), "the concurrent edit is kept for review");
     let wal = |p: &std::path::Path| std::path::PathBuf::from(format!("{}-wal", p.display()));
-    let before: Vec<String> =
-        [tokens_in(&d.db(), &tokens), tokens_in(&wal(&d.db()), &tokens)].concat();
+    let before: Vec<String> = [tokens_in(&d.db(), &tokens), tokens_in(&wal(&d.db()), &tokens)].concat();
     assert!(!before.is_empty(), "the tokens are in the bytes before (the scan can see them)");
 
     // Deleted, or edited back to text without them.
@@ -272,7 +269,8 @@ fn deleted_and_edited_text_is_gone_from_the_bytes() {
     assert!(d.api.conflicts(true).unwrap().is_empty(), "the person's kept versions went with the deletion");
     let backup = d.dir.path().join("apres.sqlite3");
     d.api.backup(&backup, false).unwrap();
-    let carried: String = unpack(&d.export(false)).iter().map(|(_, b)| String::from_utf8_lossy(b).to_lowercase()).collect();
+    let carried: String =
+        unpack(&d.export(false)).iter().map(|(_, b)| String::from_utf8_lossy(b).to_lowercase()).collect();
 
     if std::env::var_os("MAILLAGE_KEEP_TEST_STORE").is_some() {
         std::fs::copy(d.db(), "/tmp/defects-store.sqlite3").unwrap();
@@ -387,14 +385,31 @@ fn a_bundle_is_held_to_the_rules_of_a_local_write() {
             }),
             "absent",
         ),
-        ("a 5 MB created_by", {
-            // Incompressible, on one line: the size limits must not be what refuses it.
-            let mut first = true;
-            let mut seed = 12345u64;
-            let long: String = (0..(5 << 20)).map(|_| { seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); (b'a' + (seed >> 59) as u8 % 26) as char }).collect();
-            forge(&entries, &key, orgs, |v| if std::mem::take(&mut first) { v["created_by"] = json!(long.clone()) })
-        }, "created_by"),
-        ("created_at « hier soir »", forge(&entries, &key, orgs, |v| v["created_at"] = json!("hier soir")), "created_at"),
+        (
+            "a 5 MB created_by",
+            {
+                // Incompressible, on one line: the size limits must not be what refuses it.
+                let mut first = true;
+                let mut seed = 12345u64;
+                let long: String = (0..(5 << 20))
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        (b'a' + (seed >> 59) as u8 % 26) as char
+                    })
+                    .collect();
+                forge(&entries, &key, orgs, |v| {
+                    if std::mem::take(&mut first) {
+                        v["created_by"] = json!(long.clone())
+                    }
+                })
+            },
+            "created_by",
+        ),
+        (
+            "created_at « hier soir »",
+            forge(&entries, &key, orgs, |v| v["created_at"] = json!("hier soir")),
+            "created_at",
+        ),
         (
             "a NUL inside a name",
             forge(&entries, &key, orgs, |v| v["data"]["name"] = json!("Mai\u{0}rie")),
@@ -430,7 +445,8 @@ fn a_bundle_is_held_to_the_rules_of_a_local_write() {
         let mut t = serde_json::to_value(&territory).unwrap();
         t["deleted"] = json!(true);
         t["data"] = json!({});
-        t["version"] = json!(format!("{:016x}.00000000.{}", maillage_core::sync::clock::wall_ms(), territory.version.device));
+        t["version"] =
+            json!(format!("{:016x}.00000000.{}", maillage_core::domain::clock::wall_ms(), territory.version.device));
         t
     };
     set_entry(&mut e, "records/territory.jsonl", |d| {
@@ -503,7 +519,8 @@ fn a_write_goes_through_while_an_export_runs() {
         exporter.join().unwrap().unwrap();
     });
     let next = d.dir.path().join("next.maillage");
-    let report = d.api.export_bundle(&ExportRequest { out: next.clone(), since_last: true, ..Default::default() }).unwrap();
+    let report =
+        d.api.export_bundle(&ExportRequest { out: next.clone(), since_last: true, ..Default::default() }).unwrap();
     assert_eq!(report.covers, "since");
     let carried: String =
         unpack(&std::fs::read(next).unwrap()).iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect();

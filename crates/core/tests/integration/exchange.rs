@@ -162,7 +162,11 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Re-signs a changed manifest with `key` and refreshes the listed digest of every entry, so that
 /// only the check under test can fail.
-pub(crate) fn resign(entries: &mut [(String, Vec<u8>)], key: &ed25519_dalek::SigningKey, edit: impl FnOnce(&mut Value)) {
+pub(crate) fn resign(
+    entries: &mut [(String, Vec<u8>)],
+    key: &ed25519_dalek::SigningKey,
+    edit: impl FnOnce(&mut Value),
+) {
     use ed25519_dalek::Signer;
     let mut manifest = manifest_of(entries);
     let digests: Vec<Value> = entries
@@ -868,9 +872,7 @@ fn an_export_reports_its_progress_and_ends_with_done() {
     }
     let mut stages = Vec::new();
     let out = a.dir.path().join("p.maillage");
-    a.api
-        .export_bundle_with_progress(&ExportRequest { out, ..Default::default() }, &mut |p| stages.push(p))
-        .unwrap();
+    a.api.export_bundle_with_progress(&ExportRequest { out, ..Default::default() }, &mut |p| stages.push(p)).unwrap();
     use maillage_core::api::ExportStage;
     assert_eq!(stages.first().map(|p| p.stage), Some(ExportStage::Reading));
     assert_eq!(stages.last().map(|p| (p.stage, p.records == p.total)), Some((ExportStage::Done, true)));

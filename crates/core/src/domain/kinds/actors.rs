@@ -149,10 +149,7 @@ impl KindData for CooperationLink {
     const KIND: Kind = Kind::CooperationLink;
     fn validate(&self) -> Check {
         if self.intensity > 3 {
-            return Err(Invalid::new(
-                "intensity",
-                "le champ « intensity » attend l'intensité du lien, de 0 à 3",
-            ));
+            return Err(Invalid::new("intensity", "le champ « intensity » attend l'intensité du lien, de 0 à 3"));
         }
         if self.from_organisation_id == self.to_organisation_id {
             return Err(Invalid::new("to_organisation_id", "un lien relie deux structures différentes"));

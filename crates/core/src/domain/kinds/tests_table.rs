@@ -141,6 +141,7 @@ fn every_rule_of_every_kind_refuses_with_its_field_named() {
 
 #[test]
 fn an_empty_end_date_is_no_date() {
-    let v = validate(Kind::Action, merged(base(Kind::Action), &json!({"start_date": "2026-05-01", "end_date": ""}))).unwrap();
+    let v = validate(Kind::Action, merged(base(Kind::Action), &json!({"start_date": "2026-05-01", "end_date": ""})))
+        .unwrap();
     assert_eq!(v.data["end_date"], Value::Null);
 }

@@ -6,7 +6,6 @@ use super::*;
 use crate::domain::vocabulary::*;
 use crate::domain::{Kind, RecordId};
 
-
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,0 +1,46 @@
+// The commands of the application's window: the one list of them. Each line gives the command's
+// name, its arguments (snake_case here, camelCase on the wire: `territory_id` is sent as
+// `territoryId`), its result, the progress it reports if any, and the one `Api` call it makes.
+//
+// Read by `dispatch.rs` (the dispatch both the desktop shell and `maillage serve` use, and the
+// TypeScript `Commands` map) and by `src-tauri/build.rs` (the names the capability must grant):
+// adding a line here adds the command everywhere. Only this macro call may live in this file.
+commands! {
+    (api, progress)
+
+    /// The store and this device, shown first.
+    status() -> Status => api.status();
+    /// Gives this device its identity and installs the shipped defaults.
+    init(facilitator: String) -> Status => api.init(&facilitator);
+
+    record_put(kind: Kind, id: Option<RecordId>, data: Value) -> Record => api.put(kind, id, data);
+    record_put_many(items: Vec<PutItem>) -> Vec<RecordId> => api.put_many(items);
+    record_get(kind: Kind, id: RecordId) -> Record => api.get(kind, id);
+    record_list(kind: Kind, territory_id: Option<RecordId>) -> Vec<Record> => api.list(kind, territory_id);
+    record_delete(kind: Kind, id: RecordId) -> () => api.delete(kind, id);
+    search(request: SearchRequest) -> Vec<SearchHit> => api.search(&request);
+    stats(territory_id: Option<RecordId>) -> BTreeMap<Kind, u64> => api.stats(territory_id);
+    territory_overview(territory_id: RecordId) -> TerritoryOverview => api.territory_overview(territory_id);
+    vocabulary() -> Vocabulary => Ok(api.vocabulary());
+    decision_to_action(workshop_id: RecordId, index: u32) -> Record => api.decision_to_action(workshop_id, index);
+    demo(request: DemoRequest) -> DemoReport => api.demo(&request);
+    check() -> CheckReport => api.check();
+
+    backup_now() -> BackupReport => api.backup_now();
+    list_backups() -> Vec<BackupReport> => api.list_backups();
+    /// Only a backup that `list_backups` returned: the window never names an arbitrary file.
+    restore(file: String) -> RestoreReport => api.restore(&listed_backup(api, &file)?);
+
+    keys_show() -> KeysReport => api.keys();
+    export_bundle(request: ExportRequest) -> ExportReport, progress ExportProgress
+        => api.export_bundle_with_progress(&request, &mut progress);
+    verify_bundle(file: String) -> ImportReport => api.verify_bundle(Path::new(&file), None);
+    import_bundle(file: String, dry_run: bool) -> ImportReport
+        => api.import_bundle(Path::new(&file), &ImportOptions { identity: None, dry_run });
+    conflicts(include_resolved: Option<bool>) -> Vec<ConflictView> => api.conflicts(include_resolved.unwrap_or(false));
+    resolve_conflict(id: String, keep: Keep) -> ConflictView => api.resolve_conflict(&id, keep);
+    hq_public_keys() -> Vec<String> => api.hq_public_keys();
+    set_hq_public_keys(keys: Vec<String>) -> Vec<String> => api.set_hq_public_keys(keys);
+    exchange_places() -> Vec<Place> => api.exchange_places();
+    bundle_files(dir: String) -> Vec<BundleFile> => api.bundle_files(Path::new(&dir));
+}

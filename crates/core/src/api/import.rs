@@ -1,0 +1,346 @@
+//! Verify and import bundles: every check first, then all of it or nothing, once.
+//!
+//! ```
+//! use maillage_core::api::{Api, ExportRequest, ImportOptions};
+//! use serde_json::json;
+//! use maillage_core::domain::Kind;
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let camille = Api::create(&dir.path().join("camille.sqlite3")).unwrap();
+//! camille.init("Camille").unwrap();
+//! camille.put(Kind::Territory, None, json!({"name": "Orly", "kind": "commune"})).unwrap();
+//! let file = dir.path().join("orly.maillage");
+//! camille.export_bundle(&ExportRequest { out: file.clone(), ..Default::default() }).unwrap();
+//!
+//! let siege = Api::create(&dir.path().join("siege.sqlite3")).unwrap();
+//! siege.init("Siège").unwrap();
+//! let report = siege.import_bundle(&file, &ImportOptions::default()).unwrap();
+//! assert_eq!(report.totals.added, 1);
+//! let again = siege.import_bundle(&file, &ImportOptions::default()).unwrap();
+//! assert!(again.already_imported, "importing twice changes nothing");
+//! ```
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use super::{now_rfc3339, Api, ApiResult};
+use crate::bundle::{
+    self, fingerprint, seal, Check, Limits, OpenedBundle, Refusal, TerritoryRef,
+};
+use crate::domain::clock::wall_ms;
+use crate::domain::{Kind, RecordId};
+use crate::error::{Error, Result};
+use crate::store::{blobs, device_keys, imports};
+use crate::store::device::{self};
+use crate::store::records::{self};
+use crate::sync::merge::{self, KindReport};
+use super::keys::{key_mismatch, this_device_key};
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportOptions {
+    /// Headquarters' secret key file, to open a sealed bundle.
+    #[serde(default)]
+    pub identity: Option<PathBuf>,
+    /// Every check and the report, without writing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// How this store knows the key of the bundle's device.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyStatus {
+    /// The bundle comes from this very device.
+    ThisDevice,
+    /// Seen in an earlier bundle.
+    Known,
+    /// Registered by hand (`keys trust`).
+    Registered,
+    /// First bundle from this device: its key is recorded now (trust on first use).
+    New,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub file: String,
+    pub bundle_id: String,
+    pub device_id: String,
+    pub facilitator: String,
+    pub device_fingerprint: String,
+    pub key_status: KeyStatus,
+    pub sequence: u64,
+    pub covers: String,
+    pub since_sequence: Option<u64>,
+    pub created_at: String,
+    pub territories: Vec<TerritoryRef>,
+    pub sealed: bool,
+    /// This bundle had been imported before: nothing changed.
+    pub already_imported: bool,
+    pub dry_run: bool,
+    /// Per kind: added, updated, unchanged, deleted, in conflict.
+    pub kinds: BTreeMap<String, KindReport>,
+    pub totals: KindReport,
+    pub attachments_added: u64,
+    /// One French sentence summing up.
+    pub message: String,
+}
+
+impl Api {
+    /// Every check of an import, and the report it would give, without writing.
+    pub fn verify_bundle(&self, file: &Path, identity: Option<&Path>) -> ApiResult<ImportReport> {
+        self.import_bundle(file, &ImportOptions { identity: identity.map(Path::to_path_buf), dry_run: true })
+    }
+
+    /// Imports one bundle file in one transaction: every check first, then all of it or nothing.
+    /// Importing the same bundle again changes nothing and says so.
+    pub fn import_bundle(&self, file: &Path, opts: &ImportOptions) -> ApiResult<ImportReport> {
+        let identity = opts.identity.as_deref().map(seal::read_identity).transpose()?;
+        let meta = std::fs::metadata(file).map_err(|e| Error::io(file, e))?;
+        let limits = Limits::default();
+        if meta.len() > limits.max_file {
+            return Err(Error::BundleRefused(Refusal::new(
+                Check::Size,
+                format!("le fichier dépasse {} Mo, la taille maximale d'un paquet : exportez en plusieurs fois (--since-last)", limits.max_file >> 20),
+            ))
+            .into());
+        }
+        let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+        let label = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        self.import_bundle_bytes(&label, &bytes, identity.as_ref(), opts.dry_run, &limits)
+    }
+
+    /// [`Api::import_bundle`] on bytes already in memory (tests, benchmarks, fuzzing).
+    pub fn import_bundle_bytes(
+        &self,
+        label: &str,
+        bytes: &[u8],
+        identity: Option<&age::x25519::Identity>,
+        dry_run: bool,
+        limits: &Limits,
+    ) -> ApiResult<ImportReport> {
+        let opened = bundle::open(bytes, identity, limits).map_err(Error::from)?;
+        let report = if dry_run {
+            self.store().read(|conn| import_in(conn, label, &opened, false))?
+        } else {
+            let report = self.store().write(|tx| import_in(tx, label, &opened, true))?;
+            self.store().checkpoint();
+            tracing::info!(bundle = %report.bundle_id, device = %report.device_id, added = report.totals.added,
+                           updated = report.totals.updated, deleted = report.totals.deleted,
+                           conflicts = report.totals.in_conflict, already = report.already_imported, "import");
+            report
+        };
+        Ok(report)
+    }
+}
+
+fn import_in(conn: &Connection, label: &str, opened: &OpenedBundle, write: bool) -> Result<ImportReport> {
+    let m = &opened.manifest;
+    let own = device::require(conn)?;
+    let key = crate::hash::unhex::<32>(&m.device_key).ok_or_else(|| {
+        Refusal::new(Check::Signature, "la clé de l'appareil indiquée par le manifeste est illisible")
+    })?;
+    let claimed = fingerprint(&key);
+
+    // The device's key: this device's own, the one recorded before, or a first one (trusted on
+    // first use).
+    let key_status = if m.device_id == own.device_id {
+        let mine = this_device_key(&own);
+        if mine.public_key != m.device_key {
+            return Err(key_mismatch(&m.device_id, &mine.fingerprint, &claimed).into());
+        }
+        KeyStatus::ThisDevice
+    } else {
+        match device_keys::get(conn, m.device_id)? {
+            Some(k) if k.public_key == m.device_key => {
+                if k.source == "trusted" {
+                    KeyStatus::Registered
+                } else {
+                    KeyStatus::Known
+                }
+            }
+            Some(k) => return Err(key_mismatch(&m.device_id, &k.fingerprint, &claimed).into()),
+            None => KeyStatus::New,
+        }
+    };
+    let bundle_id = m.bundle_id.to_string();
+    let mut report = ImportReport {
+        file: label.to_string(),
+        bundle_id: bundle_id.clone(),
+        device_id: m.device_id.to_string(),
+        facilitator: m.facilitator.clone(),
+        device_fingerprint: claimed,
+        key_status,
+        sequence: m.sequence,
+        covers: m.covers.mode.clone(),
+        since_sequence: m.covers.since_sequence,
+        created_at: m.created_at.clone(),
+        territories: m.territories.clone(),
+        sealed: opened.sealed,
+        already_imported: false,
+        dry_run: !write,
+        kinds: BTreeMap::new(),
+        totals: KindReport::default(),
+        attachments_added: 0,
+        message: String::new(),
+    };
+    let seen = imports::seen(conn, &bundle_id)?;
+    if seen {
+        report.already_imported = true;
+        report.message = "déjà importé, rien n'a changé".into();
+        return Ok(report);
+    }
+
+    // Checks that need the store, before any write.
+    let ids: Vec<RecordId> = opened.records.iter().map(|r| r.record.id).collect();
+    let locals = merge::load_locals(conn, ids.iter().copied(), &opened.lineage)?;
+    let mut territory_ok: HashSet<RecordId> = HashSet::new();
+    for incoming in opened.records.iter().chain(&opened.losers) {
+        let r = &incoming.record;
+        if let Some(local) = locals.get(&r.id).and_then(|l| l.winner.as_ref()) {
+            if local.record.kind != r.kind {
+                return Err(Refusal::new(
+                    Check::Records,
+                    format!(
+                        "l'enregistrement {} est ici un(e) {} et dans le paquet un(e) {} : demandez un nouvel export",
+                        r.id,
+                        local.record.kind.label_fr(),
+                        r.kind.label_fr()
+                    ),
+                )
+                .into());
+            }
+        }
+    }
+    // The rules of a local write, from the sender's point of view: what the bundle carries, then
+    // what this store holds. A territory is a territory, a reference points to a record of the
+    // kind it names (live or deleted: a deletion made elsewhere at the same time is not an error).
+    let carried: HashMap<RecordId, (Kind, bool)> =
+        opened.records.iter().map(|i| (i.record.id, (i.record.kind, i.record.deleted))).collect();
+    let kind_of = |id: RecordId| -> Result<Option<(Kind, bool)>> {
+        match carried.get(&id) {
+            Some(k) => Ok(Some(*k)),
+            None => records::any_kind(conn, id),
+        }
+    };
+    for incoming in opened.records.iter().chain(&opened.losers) {
+        let r = &incoming.record;
+        let refuse = |message: String| -> Error {
+            Refusal::new(Check::Records, format!("{} {} : {message} ; demandez un nouvel export", r.kind, r.id)).into()
+        };
+        if let Some(t) = r.territory_id.filter(|t| *t != r.id) {
+            if !territory_ok.contains(&t) {
+                match kind_of(t)? {
+                    None => {
+                        return Err(refuse(format!(
+                            "son territoire {t} est absent du paquet et de ce magasin (un export complet, sans --since-last, le porte)"
+                        )))
+                    }
+                    Some((k, _)) if k != Kind::Territory => {
+                        return Err(refuse(format!("son territoire désigne un(e) {}, pas un territoire", k.label_fr())))
+                    }
+                    Some(_) => {}
+                }
+                territory_ok.insert(t);
+            }
+            if !r.deleted && carried.get(&t).is_some_and(|(_, deleted)| *deleted) {
+                return Err(refuse("il appartient à un territoire que ce même paquet supprime".into()));
+            }
+        }
+        for reference in &incoming.references {
+            match kind_of(reference.id)? {
+                Some((k, _)) if k == reference.kind => {}
+                Some((k, _)) => {
+                    return Err(refuse(format!(
+                        "le champ « {} » désigne un(e) {}, pas un(e) {}",
+                        reference.field,
+                        k.label_fr(),
+                        reference.kind.label_fr()
+                    )))
+                }
+                None => {
+                    return Err(refuse(format!(
+                        "le champ « {} » désigne un(e) {} absent(e) du paquet et de ce magasin",
+                        reference.field,
+                        reference.kind.label_fr()
+                    )))
+                }
+            }
+        }
+        if r.kind == Kind::Attachment && !r.deleted {
+            let sha = r.data["sha256"].as_str().unwrap_or_default();
+            if !opened.attachments.contains_key(sha) && !blobs::exists(conn, sha)? {
+                return Err(Refusal::new(
+                    Check::Records,
+                    format!("la pièce jointe {} arrive sans son contenu : demandez un nouvel export", r.id),
+                )
+                .into());
+            }
+        }
+    }
+
+    let plan = merge::plan(&opened.records, &opened.losers, &opened.lineage, &locals);
+    for (kind, counts) in &plan.by_kind {
+        report.kinds.insert(kind.as_str().to_string(), *counts);
+    }
+    report.totals = plan.totals();
+    for sha in opened.attachments.keys() {
+        if !blobs::exists(conn, sha)? {
+            report.attachments_added += 1;
+        }
+    }
+    report.message = summary(&report.totals, write);
+
+    if write {
+        let now = now_rfc3339();
+        merge::apply(conn, &plan, Some(&bundle_id), &now)?;
+        for content in opened.attachments.values() {
+            blobs::put(conn, content)?;
+        }
+        // The next local edit must outrank everything seen.
+        if let Some(max) = opened.records.iter().chain(&opened.losers).map(|i| i.record.version).max() {
+            let mut clock = own.clock;
+            clock.observe(&max, wall_ms());
+            device::save_clock(conn, &clock)?;
+        }
+        if key_status == KeyStatus::New {
+            device_keys::insert(conn, m.device_id, &key, &m.facilitator, "bundle", Some(&bundle_id), &now_rfc3339())?;
+        }
+        let kept = serde_json::to_string(&ImportReport {
+            // Kept without the territories' names: a name deleted or changed later must not
+            // linger in the history of imports.
+            territories: report.territories.iter().map(|t| TerritoryRef { id: t.id, name: String::new() }).collect(),
+            ..report.clone()
+        })?;
+        imports::record(
+            conn,
+            &imports::ImportEntry {
+                bundle_id: &bundle_id,
+                device_id: &m.device_id.to_string(),
+                sequence: m.sequence,
+                covers: &m.covers.mode,
+                created_at: &m.created_at,
+                imported_at: &now,
+                file_sha256: &opened.file_sha256,
+                report: &kept,
+            },
+        )?;
+    }
+    Ok(report)
+}
+
+fn summary(t: &KindReport, write: bool) -> String {
+    let verb = if write { "" } else { "à l'import : " };
+    if t.changed() == 0 {
+        return format!("{verb}rien de nouveau ({} enregistrement(s) déjà à jour)", t.unchanged);
+    }
+    format!(
+        "{verb}{} ajouté(s), {} modifié(s), {} inchangé(s), {} supprimé(s), {} en conflit",
+        t.added, t.updated, t.unchanged, t.deleted, t.in_conflict
+    )
+}

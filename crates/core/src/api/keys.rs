@@ -1,0 +1,167 @@
+//! This device's identity, the devices whose bundles this store accepts, headquarters' keys.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{now_rfc3339, Api, ApiResult};
+use crate::bundle::{
+    fingerprint, seal, Check, Refusal,
+};
+use crate::domain::DeviceId;
+use crate::error::{Error, Result};
+use crate::store::device_keys;
+use crate::store::device::{self, DeviceRow};
+
+/// This device's identity as others see it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceKeyInfo {
+    pub device_id: String,
+    pub facilitator: String,
+    /// Ed25519 public key, 64 hex digits.
+    pub public_key: String,
+    /// What people compare aloud (8 groups of 4 hex digits).
+    pub fingerprint: String,
+}
+
+pub use crate::store::device_keys::KnownDevice;
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeysReport {
+    pub this_device: DeviceKeyInfo,
+    pub known_devices: Vec<KnownDevice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrustReport {
+    pub device_id: String,
+    pub facilitator: String,
+    pub fingerprint: String,
+    /// The key was already registered (nothing changed).
+    pub already_known: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HqKeys {
+    pub secret_key_path: String,
+    pub public_key_path: String,
+    /// The `age1…` key to hand to facilitators.
+    pub public_key: String,
+}
+
+impl Api {
+    /// This device's id and public key fingerprint, and the devices whose bundles it accepts.
+    pub fn keys(&self) -> ApiResult<KeysReport> {
+        Ok(self.store().read(|conn| {
+            let device = device::require(conn)?;
+            Ok(KeysReport { this_device: this_device_key(&device), known_devices: device_keys::list(conn)? })
+        })?)
+    }
+
+    /// Creates headquarters' key pair: `dir/hq.key` (secret, mode 600) and `dir/hq.pub`.
+    /// Refuses to overwrite an existing key.
+    pub fn hq_init(dir: &Path) -> ApiResult<HqKeys> {
+        crate::store::files::create_private_dirs(dir).map_err(|e| Error::io(dir, e))?;
+        let key_path = dir.join("hq.key");
+        let pub_path = dir.join("hq.pub");
+        if key_path.exists() {
+            return Err(Error::AlreadyExists(format!(
+                "{} existe déjà : une clé du siège ne se remplace pas par mégarde (les paquets scellés pour elle ne s'ouvriraient plus) ; choisissez un autre dossier",
+                key_path.display()
+            ))
+            .into());
+        }
+        let (secret, public) = seal::generate_hq_key(&now_rfc3339());
+        write_secret(&key_path, secret.as_bytes())?;
+        std::fs::write(&pub_path, public.as_bytes()).map_err(|e| Error::io(&pub_path, e))?;
+        Ok(HqKeys {
+            secret_key_path: key_path.display().to_string(),
+            public_key_path: pub_path.display().to_string(),
+            public_key: public.trim().to_string(),
+        })
+    }
+
+    /// Registers a device's public key before its first bundle arrives. `file` holds what
+    /// `maillage keys show --json` prints on that device.
+    pub fn trust_device_key(&self, file: &Path) -> ApiResult<TrustReport> {
+        let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
+        let info = parse_key_file(&text).ok_or_else(|| {
+            Error::KeyFile(format!(
+                "{} n'est pas une clé d'appareil : sur l'appareil, lancez `maillage keys show --json > appareil.json` et donnez ce fichier",
+                file.display()
+            ))
+        })?;
+        let device_id =
+            DeviceId(uuid::Uuid::parse_str(&info.device_id).map_err(|_| Error::InvalidId(info.device_id.clone()))?);
+        let key = crate::hash::unhex::<32>(&info.public_key)
+            .filter(|k| ed25519_dalek::VerifyingKey::from_bytes(k).is_ok())
+            .ok_or_else(|| {
+                Error::KeyFile("la clé publique de l'appareil est illisible (64 chiffres hexadécimaux attendus)".into())
+            })?;
+        Ok(self.store().write(|tx| {
+            let own = device::require(tx)?;
+            if own.device_id == device_id {
+                return Err(Error::KeyFile("c'est la clé de cet appareil-ci : rien à enregistrer".into()));
+            }
+            let already = match device_keys::get(tx, device_id)? {
+                Some(k) if k.public_key == info.public_key.to_ascii_lowercase() => true,
+                Some(k) => return Err(key_mismatch(&device_id, &k.fingerprint, &fingerprint(&key)).into()),
+                None => false,
+            };
+            if !already {
+                device_keys::insert(tx, device_id, &key, &info.facilitator, "trusted", None, &now_rfc3339())?;
+            }
+            Ok(TrustReport {
+                device_id: device_id.to_string(),
+                facilitator: info.facilitator.clone(),
+                fingerprint: fingerprint(&key),
+                already_known: already,
+            })
+        })?)
+    }
+}
+
+pub(super) fn this_device_key(device: &DeviceRow) -> DeviceKeyInfo {
+    let public = ed25519_dalek::SigningKey::from_bytes(&device.signing_key).verifying_key().to_bytes();
+    DeviceKeyInfo {
+        device_id: device.device_id.to_string(),
+        facilitator: device.facilitator.clone(),
+        public_key: crate::hash::hex(&public),
+        fingerprint: fingerprint(&public),
+    }
+}
+
+/// Accepts `keys show --json`'s output, or just its `this_device` object.
+fn parse_key_file(text: &str) -> Option<DeviceKeyInfo> {
+    let value: Value = serde_json::from_str(text.trim()).ok()?;
+    let inner = value.get("this_device").cloned().unwrap_or(value);
+    let device_id = inner.get("device_id")?.as_str()?.to_string();
+    let public_key = inner.get("public_key")?.as_str()?.to_string();
+    let facilitator = inner.get("facilitator").and_then(Value::as_str).unwrap_or("").to_string();
+    Some(DeviceKeyInfo { device_id, facilitator, fingerprint: String::new(), public_key })
+}
+
+fn write_secret(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(|e| Error::io(path, e))?;
+    file.write_all(bytes).and_then(|_| file.sync_all()).map_err(|e| Error::io(path, e))
+}
+
+pub(super) fn key_mismatch(device_id: &DeviceId, known: &str, claimed: &str) -> Refusal {
+    Refusal::new(
+        Check::DeviceKey,
+        format!(
+            "ce paquet se présente comme venant de l'appareil {device_id}, mais avec une autre clé que celle connue ici (connue : {known}, présentée : {claimed}) : il peut s'agir d'un faux. Vérifiez de vive voix l'empreinte avec l'animateur·rice ; si l'appareil a été réinstallé, il doit exporter sous sa nouvelle identité"
+        ),
+    )
+}
