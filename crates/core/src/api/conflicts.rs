@@ -93,12 +93,9 @@ impl Api {
             let (title, date) = if settled.deleted {
                 (String::new(), None)
             } else {
+                // The version kept is written like any local edit: every rule, references included.
                 let v = kinds::validate(settled.kind, settled.data.clone()).map_err(Error::Invalid)?;
-                if let Some(t) = settled.territory_id.filter(|t| *t != settled.id) {
-                    if records::get_any(tx, t)?.is_none() {
-                        return Err(Error::UnknownTerritory(t));
-                    }
-                }
+                super::check_references(tx, &mut super::KindCache::default(), settled.kind, settled.id, &v)?;
                 (v.title, v.date)
             };
             // The trigger records "settled replaced current"; this adds "settled replaced the loser".

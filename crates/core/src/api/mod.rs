@@ -7,8 +7,11 @@ mod conflicts;
 mod export;
 mod import;
 mod keys;
+mod method;
 mod output;
+mod safety;
 mod settings;
+mod write;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -25,17 +28,19 @@ pub use keys::*;
 pub use output::{check_output, OutputKind};
 pub use settings::*;
 pub use types::*;
+pub(crate) use write::{check_references, next_version, KindCache};
+use write::{kinds_invalid, live_of_kind, removes_text, write_record};
 pub use crate::bundle::{Check as BundleCheck, Limits as BundleLimits};
 pub use crate::store::conflicts::{ConflictStatus, Resolution};
 pub use crate::sync::merge::KindReport;
 
-use crate::domain::clock::{wall_ms, Clock};
-use crate::domain::kinds::{self, Validated};
-use crate::domain::{vocabulary, DeviceId, Kind, Record, RecordId, Version};
+use crate::domain::clock::Clock;
+use crate::domain::kinds::{self};
+use crate::domain::{DeviceId, Kind, Record, RecordId};
 use crate::error::Error;
 use crate::store::device::{self, DeviceRow};
 use crate::store::records::{self, RecordRow};
-use crate::store::{backup, search, Store};
+use crate::store::{search, Store};
 
 pub type ApiResult<T> = std::result::Result<T, ApiError>;
 
@@ -333,150 +338,6 @@ impl Api {
             .ok_or_else(|| Error::NotFound { kind: Kind::Attachment, id }.into())
     }
 
-    // ------------------------------------------------------------ method helpers
-
-    /// Turns decision `index` of a workshop into an action of the plan, and links the two, in one
-    /// transaction. Returns the new action.
-    pub fn decision_to_action(&self, workshop_id: RecordId, index: u32) -> ApiResult<Record> {
-        Ok(self.store.write(|tx| {
-            let device = device::require(tx)?;
-            let mut clock = device.clock;
-            let workshop = live_of_kind(tx, Kind::Workshop, workshop_id)?;
-            let mut data: kinds::Workshop = serde_json::from_value(workshop.data.clone())?;
-            let decision = data.decisions.get(index as usize).ok_or_else(|| {
-                Error::Invalid(kinds_invalid("decisions", "cette décision n'existe pas dans l'atelier"))
-            })?;
-            if let Some(existing) = decision.action_id {
-                if let Ok(action) = live_of_kind(tx, Kind::Action, existing) {
-                    return Ok(action);
-                }
-            }
-            let action = serde_json::json!({
-                "territory_id": data.territory_id,
-                "title": decision.text,
-                "status": "retenue",
-                "source_workshop_id": workshop_id,
-                "notes": format!("Décision de l'atelier du {}", french_date(&data.date)),
-            });
-            let action = kinds::validate(Kind::Action, action).map_err(Error::Invalid)?;
-            let mut kinds = KindCache::default();
-            let action = write_record(tx, &device, &mut clock, &mut kinds, Kind::Action, None, action)?;
-            data.decisions[index as usize].action_id = Some(action.id);
-            let updated = kinds::validate(Kind::Workshop, serde_json::to_value(&data)?).map_err(Error::Invalid)?;
-            write_record(tx, &device, &mut clock, &mut kinds, Kind::Workshop, Some(workshop_id), updated)?;
-            device::save_clock(tx, &clock)?;
-            Ok(action)
-        })?)
-    }
-
-    /// What has been done in a territory, step by step of the method.
-    pub fn territory_overview(&self, territory: RecordId) -> ApiResult<TerritoryOverview> {
-        Ok(self.store.read(|conn| {
-            let record = live_of_kind(conn, Kind::Territory, territory)?;
-            let counts = records::counts(conn, Some(territory))?;
-            let mut last: BTreeMap<String, String> = BTreeMap::new();
-            let mut stmt = conn.prepare_cached(
-                "SELECT kind, MAX(updated_at) FROM record WHERE territory_id = ?1 AND deleted = 0 GROUP BY kind",
-            )?;
-            let rows =
-                stmt.query_map([territory.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-            for row in rows {
-                let (kind, at) = row?;
-                last.insert(kind, at);
-            }
-            let steps = step_kinds()
-                .into_iter()
-                .map(|(step, kinds)| {
-                    let count = |k: &Kind| counts.get(k).copied().unwrap_or(0) as u32;
-                    StepSummary {
-                        step: step.code().to_string(),
-                        label: step.label().to_string(),
-                        counts: kinds.iter().map(|k| (k.as_str().to_string(), count(k))).collect(),
-                        last_activity: kinds.iter().filter_map(|k| last.get(k.as_str()).cloned()).max(),
-                    }
-                })
-                .collect();
-            Ok(TerritoryOverview { territory: record, steps })
-        })?)
-    }
-
-    /// The closed lists of the method with their French labels, and the kinds' names.
-    pub fn vocabulary(&self) -> Vocabulary {
-        Vocabulary {
-            lists: vocabulary::all_lists()
-                .into_iter()
-                .map(|(name, list)| {
-                    (
-                        name.to_string(),
-                        list.into_iter().map(|c| Choice { code: c.code.into(), label: c.label.into() }).collect(),
-                    )
-                })
-                .collect(),
-            kinds: Kind::ALL.iter().map(|k| Choice { code: k.as_str().into(), label: k.label_fr().into() }).collect(),
-            good_practices: crate::defaults::good_practices(),
-        }
-    }
-
-    // ------------------------------------------------------------ safety
-
-    /// Integrity, foreign keys, search index and record data: every problem found, in words.
-    pub fn check(&self) -> ApiResult<CheckReport> {
-        Ok(self.store.read(crate::store::check::run)?)
-    }
-
-    /// Writes a consistent copy of the store to `out` (mode 0600) while writes go on. An existing
-    /// backup at `out` is replaced only with `force`; the store itself, a bundle or any other
-    /// file never (see [`check_output`]).
-    pub fn backup(&self, out: &Path, force: bool) -> ApiResult<BackupReport> {
-        check_output(self.store.path(), out, OutputKind::Backup, force)?;
-        let bytes = backup::backup(&self.store, out)?;
-        Ok(BackupReport { path: out.display().to_string(), bytes })
-    }
-
-    /// Gathers the log files (ids, codes, timings — no record text) into `out`, for support.
-    pub fn save_log(&self, out: &Path) -> ApiResult<u64> {
-        Ok(crate::log::collect(&crate::log::dir_for(self.store.path()), out)?)
-    }
-
-    /// Where "backup now" writes: a `sauvegardes` folder beside the store.
-    pub fn backup_dir(&self) -> PathBuf {
-        self.store.path().parent().map(Path::to_path_buf).unwrap_or_default().join("sauvegardes")
-    }
-
-    /// A backup in [`Api::backup_dir`], named after the time.
-    pub fn backup_now(&self) -> ApiResult<BackupReport> {
-        let name = format!("maillage-{}.sqlite3", chrono::Utc::now().format("%Y%m%d-%H%M%S%.3f"));
-        self.backup(&self.backup_dir().join(name), false)
-    }
-
-    /// The backups in [`Api::backup_dir`], newest first.
-    pub fn list_backups(&self) -> ApiResult<Vec<BackupReport>> {
-        let dir = self.backup_dir();
-        let mut out = Vec::new();
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.extension().is_some_and(|e| e == "sqlite3") {
-                    let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
-                    out.push(BackupReport { path: path.display().to_string(), bytes });
-                }
-            }
-        }
-        out.sort_by(|a, b| b.path.cmp(&a.path));
-        Ok(out)
-    }
-
-    /// Replaces the store with the backup `file`, keeping the current one aside. Only when this
-    /// is the only window or command that has the store open ([`ErrorCode::Busy`], "fermez
-    /// Maillage puis recommencez", otherwise, and nothing changes).
-    pub fn restore(&self, file: &Path) -> ApiResult<RestoreReport> {
-        let aside = backup::restore(&self.store, file)?;
-        Ok(RestoreReport {
-            restored_from: file.display().to_string(),
-            previous_store_kept_at: aside.display().to_string(),
-        })
-    }
-
     // ------------------------------------------------------------ demo
 
     /// Adds a realistic demo territory (deterministic for a given seed).
@@ -520,158 +381,6 @@ fn tighten_own_data_dir(path: &Path) {
     let _ = path;
 }
 
-fn kinds_invalid(field: &str, message: &str) -> kinds::Invalid {
-    kinds::Invalid { field: field.to_string(), message: message.to_string() }
-}
-
-fn live_of_kind(conn: &rusqlite::Connection, kind: Kind, id: RecordId) -> crate::error::Result<Record> {
-    match records::get_any(conn, id)? {
-        Some((_, r)) if r.deleted => Err(Error::NotFound { kind, id }),
-        Some((_, r)) if r.kind != kind => Err(Error::WrongKind { id, expected: kind, actual: r.kind }),
-        Some((_, r)) => Ok(r),
-        None => Err(Error::NotFound { kind, id }),
-    }
-}
-
-/// A version for a local edit: above every reading so far and above the version it replaces.
-pub(crate) fn next_version(clock: &mut Clock, device: &DeviceRow, replaces: Option<&Version>) -> Version {
-    let wall = wall_ms();
-    if let Some(old) = replaces {
-        clock.observe(old, wall);
-    }
-    let mut version = clock.tick(wall, device.device_id);
-    if let Some(old) = replaces {
-        // The version replaced may come from a device whose clock ran far ahead, beyond what
-        // the clock adopts: still outrank it, carrying into the next millisecond when its counter
-        // is at its maximum (never saturate: a lower version would poison every later export).
-        if version <= *old || (version.ms, version.counter) <= (old.ms, old.counter) {
-            version = crate::domain::clock::above(old, device.device_id);
-        }
-    }
-    debug_assert!(replaces.is_none_or(|old| version > *old));
-    version
-}
-
-/// Whether `new` lost any word that `old` held (in any text of the data): then the old text must
-/// leave the bytes at once. Text that only grew (typing) keeps every word, prefixes included.
-fn removes_text(old: &Value, new: &Value) -> bool {
-    fn words<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
-        match v {
-            Value::String(s) => out.extend(s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())),
-            Value::Array(a) => a.iter().for_each(|x| words(x, out)),
-            Value::Object(m) => m.values().for_each(|x| words(x, out)),
-            _ => {}
-        }
-    }
-    let haystack = crate::canonical::to_string(new);
-    let mut old_words = Vec::new();
-    words(old, &mut old_words);
-    old_words.iter().any(|w| !haystack.contains(w))
-}
-
-/// The kinds of live records already looked up or written in one transaction: a batch (a demo,
-/// an import of many records) checks its references without asking the store again and again.
-#[derive(Default)]
-struct KindCache(std::collections::HashMap<RecordId, Option<Kind>>);
-
-impl KindCache {
-    fn live_kind(&mut self, tx: &rusqlite::Connection, id: RecordId) -> crate::error::Result<Option<Kind>> {
-        if let Some(kind) = self.0.get(&id) {
-            return Ok(*kind);
-        }
-        let kind = records::live_kind(tx, id)?;
-        self.0.insert(id, kind);
-        Ok(kind)
-    }
-}
-
-fn write_record(
-    tx: &rusqlite::Connection,
-    device: &DeviceRow,
-    clock: &mut Clock,
-    kinds: &mut KindCache,
-    kind: Kind,
-    id: Option<RecordId>,
-    mut validated: Validated,
-) -> crate::error::Result<Record> {
-    let existing = match id {
-        Some(id) => records::get_any(tx, id)?.map(|(_, r)| r),
-        None => None,
-    };
-    if let Some(old) = &existing {
-        if old.kind != kind {
-            return Err(Error::WrongKind { id: old.id, expected: kind, actual: old.kind });
-        }
-        if old.deleted {
-            return Err(Error::NotFound { kind, id: old.id });
-        }
-    }
-    let id = id.unwrap_or_default();
-    let territory_id = if kind == Kind::Territory {
-        Some(id)
-    } else {
-        if let Some(t) = validated.territory_id {
-            if kinds.live_kind(tx, t)? != Some(Kind::Territory) {
-                return Err(Error::UnknownTerritory(t));
-            }
-        }
-        validated.territory_id
-    };
-    for reference in &validated.references {
-        if kinds.live_kind(tx, reference.id)? != Some(reference.kind) {
-            return Err(Error::DanglingReference {
-                field: reference.field.to_string(),
-                id: reference.id,
-                kind: reference.kind,
-            });
-        }
-    }
-    if kind == Kind::Person && validated.data["pseudonym"].as_str().is_some_and(str::is_empty) {
-        validated.data["pseudonym"] = Value::String(crate::privacy::pseudonym_for(id));
-    }
-    if kind == Kind::Attachment {
-        let sha = validated.data["sha256"].as_str().unwrap_or_default();
-        if !crate::store::blobs::exists(tx, sha)? {
-            return Err(Error::Invalid(kinds_invalid(
-                "sha256",
-                "le contenu de cette pièce jointe n'est pas dans le magasin : ajoutez d'abord le fichier",
-            )));
-        }
-    }
-    let now = now_rfc3339();
-    let version = next_version(clock, device, existing.as_ref().map(|r| &r.version));
-    let record = Record {
-        id,
-        kind,
-        territory_id,
-        version,
-        created_by: existing.as_ref().map(|r| r.created_by.clone()).unwrap_or_else(|| device.facilitator.clone()),
-        created_device: existing.as_ref().map(|r| r.created_device).unwrap_or(device.device_id),
-        created_at: existing.as_ref().map(|r| r.created_at.clone()).unwrap_or_else(|| now.clone()),
-        updated_at: now,
-        deleted: false,
-        data: validated.data,
-    };
-    let row = RecordRow { record: &record, title: &validated.title, date: validated.date.as_deref() };
-    if existing.is_some() {
-        records::upsert(tx, &row)?;
-    } else {
-        records::insert_new(tx, &row)?;
-    }
-    kinds.0.insert(record.id, Some(kind));
-    Ok(record)
-}
-
-fn step_kinds() -> Vec<(vocabulary::MethodStep, Vec<Kind>)> {
-    use vocabulary::MethodStep::*;
-    vec![
-        (Lancement, vec![Kind::Roadmap, Kind::Organisation]),
-        (EtatDesLieux, vec![Kind::Interview, Kind::Person, Kind::CooperationLink]),
-        (Experimentations, vec![Kind::Workshop, Kind::Action]),
-        (Evaluation, vec![Kind::Indicator, Kind::Measurement, Kind::Practice]),
-    ]
-}
-
 pub fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
@@ -682,55 +391,5 @@ pub fn french_date(iso: &str) -> String {
     match parts.as_slice() {
         [y, m, d] => format!("{d}/{m}/{y}"),
         _ => iso.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn extreme_u64() -> impl Strategy<Value = u64> {
-        prop_oneof![
-            Just(0u64),
-            Just(wall_ms()),
-            Just(wall_ms() + 3_600_000),
-            Just(crate::domain::clock::MAX_VERSION_MS),
-            Just(u64::MAX - 1),
-            any::<u64>().prop_map(|v| v % (crate::domain::clock::MAX_VERSION_MS + 1)),
-        ]
-    }
-
-    fn extreme_u32() -> impl Strategy<Value = u32> {
-        prop_oneof![Just(0u32), Just(1u32), Just(u32::MAX - 1), Just(u32::MAX), any::<u32>()]
-    }
-
-    fn extreme_device() -> impl Strategy<Value = DeviceId> {
-        prop_oneof![Just(uuid::Uuid::nil()), Just(uuid::Uuid::max()), any::<u128>().prop_map(uuid::Uuid::from_u128)]
-            .prop_map(DeviceId)
-    }
-
-    proptest! {
-        /// Whatever was received (time, counter, device id at their extremes) and whatever the
-        /// clock holds, a local edit's version is strictly above the version it replaces.
-        #[test]
-        fn a_local_edit_always_outranks_what_it_replaces(
-            ms in extreme_u64(), counter in extreme_u32(), device in extreme_device(),
-            clock_ms in extreme_u64(), clock_counter in extreme_u32(), mine in extreme_device(),
-        ) {
-            let old = Version { ms, counter, device };
-            let row = DeviceRow {
-                device_id: mine,
-                facilitator: "Camille".into(),
-                signing_key: [1; 32],
-                created_at: now_rfc3339(),
-                clock: Clock::at(clock_ms, clock_counter),
-            };
-            let mut clock = row.clock;
-            let next = next_version(&mut clock, &row, Some(&old));
-            prop_assert!(next > old, "{next} must outrank {old}");
-            prop_assert!(next.to_string() > old.to_string(), "the text form sorts the same way");
-            prop_assert_eq!(next.device, mine);
-        }
     }
 }

@@ -13,7 +13,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use super::{Api, ApiResult};
@@ -48,9 +47,7 @@ impl Api {
     /// Headquarters' public keys (`age1…`) set on this computer: exports are sealed for them.
     pub fn hq_public_keys(&self) -> ApiResult<Vec<String>> {
         Ok(self.store().read(|conn| {
-            let value: Option<String> = conn
-                .query_row("SELECT value FROM setting WHERE key = ?1", [HQ_PUBLIC_KEYS], |r| r.get(0))
-                .optional()?;
+            let value = crate::store::settings::get(conn, HQ_PUBLIC_KEYS)?;
             Ok(match value {
                 Some(v) => serde_json::from_str(&v)?,
                 None => Vec::new(),
@@ -87,13 +84,7 @@ impl Api {
             }
         }
         let value = serde_json::to_string(&clean).map_err(Error::from)?;
-        self.store().write(|tx| {
-            tx.execute(
-                "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [HQ_PUBLIC_KEYS, value.as_str()],
-            )?;
-            Ok(())
-        })?;
+        self.store().write(|tx| crate::store::settings::set(tx, HQ_PUBLIC_KEYS, &value))?;
         Ok(clean)
     }
 

@@ -22,6 +22,7 @@ pub mod lock;
 pub mod records;
 pub mod schema;
 pub mod search;
+pub mod settings;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, TryLockError};

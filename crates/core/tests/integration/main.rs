@@ -2,6 +2,7 @@
 //! One test binary per crate: the exchange (bundle) tests are a module of it.
 
 mod defects;
+mod shape;
 mod exchange;
 mod safety;
 
