@@ -52,7 +52,7 @@ pub fn run() -> i32 {
         .0
         .as_ref()
         .ok()
-        .and_then(|api| maillage_core::log::init(&maillage_core::log::dir_for(api.store_path())));
+        .and_then(|api| maillage_core::log::init_beside_store(api.store_path()));
     if let Err(e) = &backend.0 {
         // The code only: messages may name a path under the person's home.
         eprintln!("maillage-desktop: the store could not be opened ({:?}); the window shows why", e.code);

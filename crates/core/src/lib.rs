@@ -22,7 +22,12 @@
 //! ```
 
 pub mod api;
+// The store, the merge and the bundle format are reached through `api` only (where a rule is
+// checked); tests and the fuzzer see them with the `test-support` feature.
+#[cfg(feature = "test-support")]
 pub mod bundle;
+#[cfg(not(feature = "test-support"))]
+mod bundle;
 pub mod canonical;
 pub mod defaults;
 pub mod demo;
@@ -32,8 +37,14 @@ pub mod hash;
 pub mod log;
 pub mod privacy;
 pub mod refusal;
+#[cfg(feature = "test-support")]
 pub mod store;
+#[cfg(not(feature = "test-support"))]
+mod store;
+#[cfg(feature = "test-support")]
 pub mod sync;
+#[cfg(not(feature = "test-support"))]
+mod sync;
 
 pub use api::{Api, ApiError, ApiResult};
 pub use domain::{Kind, Record, RecordId};

@@ -30,7 +30,8 @@ pub use settings::*;
 pub use types::*;
 pub(crate) use write::{check_references, next_version, KindCache};
 use write::{kinds_invalid, live_of_kind, removes_text, write_record};
-pub use crate::bundle::{Check as BundleCheck, Limits as BundleLimits};
+pub use crate::bundle::{Check as BundleCheck, KindCount, Limits as BundleLimits, TerritoryRef};
+pub use crate::store::search::{SearchHit, SnippetPart};
 pub use crate::store::conflicts::{ConflictStatus, Resolution};
 pub use crate::sync::merge::KindReport;
 
@@ -119,7 +120,14 @@ impl Api {
         }
     }
 
+    /// The store itself, for the core's own tests (front ends go through the api's functions).
+    #[cfg(feature = "test-support")]
     pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    #[cfg(not(feature = "test-support"))]
+    pub(crate) fn store(&self) -> &Store {
         &self.store
     }
 

@@ -23,9 +23,9 @@ pub mod seal;
 pub mod write;
 
 pub use crate::domain::LineageEdge;
-pub use manifest::{Coverage, EntryDigest, KindCount, Manifest, TerritoryRef};
+pub use manifest::{Coverage, KindCount, Manifest, TerritoryRef};
 pub use read::{open, OpenedBundle};
-pub use write::{write_bundle, BundleEntries, WrittenBundle};
+pub use write::{write_bundle, BundleEntries};
 
 /// The version of the file format this binary writes and reads.
 pub const FORMAT_VERSION: u32 = 1;

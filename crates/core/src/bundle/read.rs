@@ -36,8 +36,6 @@ pub struct OpenedBundle {
     pub lineage: Vec<LineageEdge>,
     /// Attachment contents by SHA-256.
     pub attachments: BTreeMap<String, Vec<u8>>,
-    /// Bytes of JSON lines carried (records and conflicts).
-    pub json_bytes: u64,
 }
 
 /// Opens and verifies the bytes of a `.maillage` file. `identity` opens a sealed one.
@@ -323,14 +321,12 @@ fn verify(mut entries: BTreeMap<String, Vec<u8>>, sealed: bool, file_sha256: Str
     let mut losers = Vec::new();
     let mut lineage = Vec::new();
     let mut attachments = BTreeMap::new();
-    let mut json_bytes = 0u64;
     let mut counts: BTreeMap<String, super::KindCount> = BTreeMap::new();
     let mut ids = HashSet::new();
     for (name, bytes) in entries {
         if let Some(kind) = name.strip_prefix(RECORDS_DIR).and_then(|r| r.strip_suffix(".jsonl")) {
             let kind: Kind =
                 kind.parse().map_err(|_| Refusal::new(Check::EntryName, "type d'enregistrement inconnu"))?;
-            json_bytes += bytes.len() as u64;
             let count = counts.entry(kind.as_str().to_string()).or_default();
             for_each_line(&name, &bytes, |line_no, line| {
                 let incoming = check_record(&name, line_no, line, Some(kind))?;
@@ -352,7 +348,6 @@ fn verify(mut entries: BTreeMap<String, Vec<u8>>, sealed: bool, file_sha256: Str
                 Ok(())
             })?;
         } else if name == CONFLICTS {
-            json_bytes += bytes.len() as u64;
             for_each_line(&name, &bytes, |line_no, line| {
                 losers.push(check_record(&name, line_no, line, None)?);
                 Ok(())
@@ -412,7 +407,7 @@ fn verify(mut entries: BTreeMap<String, Vec<u8>>, sealed: bool, file_sha256: Str
             ),
         ));
     }
-    Ok(OpenedBundle { manifest, sealed, file_sha256, records, losers, lineage, attachments, json_bytes })
+    Ok(OpenedBundle { manifest, sealed, file_sha256, records, losers, lineage, attachments })
 }
 
 fn for_each_line(

@@ -53,6 +53,7 @@ fn after(tx: &Connection, version: usize) -> Result<()> {
 }
 
 /// The schema as SQLite describes it, normalised for comparison (tests, `check`).
+#[cfg(any(test, feature = "test-support"))]
 pub fn describe(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare(
         "SELECT type || ' ' || name || ' ' || tbl_name || ' ' || COALESCE(sql, '') FROM sqlite_schema ORDER BY type, name",
