@@ -7,6 +7,7 @@ mod conflicts;
 mod export;
 mod import;
 mod keys;
+mod analysis;
 mod method;
 mod output;
 mod safety;
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 pub use error::{ApiError, ErrorCode};
+pub use analysis::*;
 pub use conflicts::*;
 pub use export::*;
 pub use import::*;

@@ -1,6 +1,7 @@
 //! Integration tests of maillage-core through its public api, on real store files.
 //! One test binary per crate: the exchange (bundle) tests are a module of it.
 
+mod analysis;
 mod defects;
 mod shape;
 mod exchange;

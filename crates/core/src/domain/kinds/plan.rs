@@ -19,6 +19,13 @@ pub struct Priority {
     pub feasibility: Option<u8>,
 }
 
+impl Priority {
+    /// Impact × feasibility (1 to 25), when both are given: the order the plan suggests.
+    pub fn score(&self) -> Option<u32> {
+        Some(u32::from(self.impact?) * u32::from(self.feasibility?))
+    }
+}
+
 /// Action of the plan (step 3).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(rename = "ActionData"))]
