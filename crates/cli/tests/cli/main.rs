@@ -468,3 +468,31 @@ fn the_log_holds_ids_and_codes_never_record_text() {
         assert!(!log.contains(secret_part), "the log holds record text ({secret_part}): {log}");
     }
 }
+
+/// A value typed on the command line is never repeated in the refusal, whatever the field: the
+/// message names the field and what it expects.
+#[test]
+fn a_refusal_never_echoes_what_was_typed() {
+    let s = Store::new();
+    let t = s.territory();
+    let token = "Jean Secretname a refusé";
+    let cases = [
+        ("person", json!({"territory_id": t, "name": "P", "consent": token})),
+        ("person", json!({"territory_id": t, "name": "P", "consent": {"status": token}})),
+        ("person", json!({"territory_id": t, "name": "P", "organisation_id": token})),
+        ("person", json!({"territory_id": token, "name": "P"})),
+        ("interview", json!({"territory_id": t, "title": "A", "date": token})),
+        ("interview", json!({"territory_id": t, "title": "A", "date": "2026-11-22", "passages": [{"source": "notes", "text": {"x": token}}]})),
+        ("workshop", json!({"territory_id": t, "title": "A", "date": "2026-11-22", "kind": token})),
+        ("action", json!({"territory_id": t, "title": token, "priority": {"impact": token}})),
+        ("territory", json!({"name": "X", "kind": "qpv", "departement_code": token})),
+        ("measurement", json!({"territory_id": t, "indicator_id": t, "date": "2026-11-22", "value": token})),
+    ];
+    for (kind, data) in cases {
+        let out = s.run(&["record", "put", kind, "--json", &data.to_string()]);
+        assert_eq!(out.status.code(), Some(1), "{kind} {data} must be refused");
+        let message = stderr(&out);
+        assert!(!message.contains("Secretname"), "{kind}: the refusal echoes the value: {message}");
+        assert!(message.contains("champ"), "{kind}: the refusal names the field: {message}");
+    }
+}

@@ -278,11 +278,10 @@ fn restores_racing_writers_and_readers_lose_no_acknowledged_write() {
         scope.spawn(move || {
             while !stop.load(Ordering::SeqCst) {
                 if let Ok(app) = Api::open(db) {
-                    let _ = app.store().snapshot(|c| {
-                        let _ = c.query_row("SELECT COUNT(*) FROM record", [], |r| r.get::<_, i64>(0));
-                        std::thread::sleep(Duration::from_millis(150));
-                        Ok(())
-                    });
+                    // Open (its lock held) and reading, as the window is.
+                    let _ = app.stats(None);
+                    std::thread::sleep(Duration::from_millis(150));
+                    let _ = app.search(&maillage_core::api::SearchRequest { query: "structure".into(), ..Default::default() });
                 }
                 std::thread::sleep(Duration::from_millis(700));
             }
