@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 use maillage_core::api::{self, Api, ApiError, ExportRequest, ImportOptions, ImportReport, Keep};
+use maillage_core::domain::RecordId;
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -34,6 +35,12 @@ pub enum Command {
         /// Replace an existing bundle at FILE (never the store, a backup or another file).
         #[arg(long)]
         force: bool,
+        /// Carry this territory (repeatable); without it, every territory but the demonstrations.
+        #[arg(long = "territory", value_name = "ID", value_parser = crate::parse_id)]
+        territories: Vec<RecordId>,
+        /// With no --territory, carry the demonstration territories too.
+        #[arg(long)]
+        include_demo: bool,
         #[arg(long)]
         json: bool,
     },
@@ -130,8 +137,9 @@ pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode,
     let api = Api::open(db)?;
     match command {
         Command::Keys { action } => keys(&api, action, out),
-        Command::Export { out: file, since_last, to, force, json } => {
-            let report = api.export_bundle(&ExportRequest { out: file, since_last, to, force })?;
+        Command::Export { out: file, since_last, to, force, territories, include_demo, json } => {
+            let report =
+                api.export_bundle(&ExportRequest { out: file, since_last, to, force, territories, include_demo })?;
             if json {
                 json_line(out, &report)?;
             } else {
@@ -140,6 +148,9 @@ pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode,
                     None => "tout le magasin".to_string(),
                 };
                 writeln!(out, "Paquet n° {} écrit : {} ({covers})", report.sequence, report.path).map_err(out_err)?;
+                let names: Vec<&str> = report.territories.iter().map(|t| t.name.as_str()).collect();
+                writeln!(out, "  territoire(s) : {}", if names.is_empty() { "aucun".into() } else { names.join(", ") })
+                    .map_err(out_err)?;
                 for (kind, c) in &report.kinds {
                     writeln!(out, "  {kind:<18} {:>7} dont {} suppression(s)", c.live + c.deleted, c.deleted)
                         .map_err(out_err)?;

@@ -149,7 +149,7 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
     s.parse::<Kind>().map_err(|e| e.to_string())
 }
 
-fn parse_id(s: &str) -> Result<RecordId, String> {
+pub(crate) fn parse_id(s: &str) -> Result<RecordId, String> {
     RecordId::parse(s).map_err(|e| e.to_string())
 }
 

@@ -133,9 +133,16 @@ mod tests {
         let db = dir.path().join("m.sqlite3");
         let out = dir.path().join("a.maillage");
         let request = json!({"id": 7, "command": "export_bundle", "args": {"request": {"out": out, "to": []}}});
-        let lines = serve(&db, true, &format!("{}\n{request}\n", json!({"id": 6, "command": "init", "args": {"facilitator": "C"}})));
+        let lines = serve(
+            &db,
+            true,
+            &format!("{}\n{request}\n", json!({"id": 6, "command": "init", "args": {"facilitator": "C"}})),
+        );
         let (last, progress) = lines[1..].split_last().unwrap();
-        assert!(!progress.is_empty() && progress.iter().all(|l| l["id"] == 7 && l["progress"]["stage"].is_string()), "{lines:?}");
+        assert!(
+            !progress.is_empty() && progress.iter().all(|l| l["id"] == 7 && l["progress"]["stage"].is_string()),
+            "{lines:?}"
+        );
         assert_eq!(last["ok"]["path"], json!(out));
     }
 

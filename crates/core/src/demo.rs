@@ -181,7 +181,7 @@ pub fn generate(req: &DemoRequest) -> Result<Vec<PutItem>, Invalid> {
         Kind::Territory,
         json!({"name": name, "kind": "cite_educative", "departement_code": "93", "communes": [commune],
                "programme": "Dynamiques de coopération des acteurs de la protection de l'enfance",
-               "notes": "Territoire de démonstration : les personnes et les structures sont fictives."}),
+               "notes": "Territoire de démonstration : les personnes et les structures sont fictives.", "demo": true}),
     );
 
     // Actors: every category, some twice.

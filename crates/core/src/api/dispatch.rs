@@ -170,11 +170,7 @@ fn arg<T: FromArg>(map: &mut Map<String, Value>, name: &str) -> ApiResult<T> {
 }
 
 fn missing(name: &str) -> ApiError {
-    ApiError {
-        code: ErrorCode::Invalid,
-        message: format!("l'argument « {name} » manque"),
-        field: Some(name.into()),
-    }
+    ApiError { code: ErrorCode::Invalid, message: format!("l'argument « {name} » manque"), field: Some(name.into()) }
 }
 
 fn not_text(name: &str) -> ApiError {
@@ -298,14 +294,15 @@ mod tests {
     #[test]
     fn arguments_are_camel_case_and_results_are_the_api_s_json() {
         let (_dir, api) = api();
-        let t = call(&api, "record_put", json!({"kind": "territory", "data": {"name": "Valmont", "kind": "qpv"}}))
-            .unwrap();
+        let t =
+            call(&api, "record_put", json!({"kind": "territory", "data": {"name": "Valmont", "kind": "qpv"}})).unwrap();
         let territory = t["id"].as_str().unwrap();
         call(&api, "record_put", json!({"kind": "person", "data": {"territory_id": territory, "name": "Nadia"}}))
             .unwrap();
         let persons = call(&api, "record_list", json!({"kind": "person", "territoryId": territory})).unwrap();
         assert_eq!(persons.as_array().unwrap().len(), 1);
-        let elsewhere = call(&api, "record_list", json!({"kind": "person", "territoryId": RecordId::new().to_string()}));
+        let elsewhere =
+            call(&api, "record_list", json!({"kind": "person", "territoryId": RecordId::new().to_string()}));
         assert_eq!(elsewhere.unwrap(), json!([]), "the camelCase argument filtered the list");
         assert_eq!(call(&api, "stats", Value::Null).unwrap()["person"], 1, "no arguments at all is none");
         assert_eq!(call(&api, "record_delete", json!({"kind": "territory", "id": territory})).unwrap(), Value::Null);
@@ -329,7 +326,10 @@ mod tests {
     #[test]
     fn an_empty_id_is_no_id() {
         let (_dir, api) = api();
-        assert_eq!(call(&api, "record_list", json!({"kind": "theme", "territoryId": ""})).unwrap().as_array().unwrap().len(), 17);
+        assert_eq!(
+            call(&api, "record_list", json!({"kind": "theme", "territoryId": ""})).unwrap().as_array().unwrap().len(),
+            17
+        );
     }
 
     #[test]
@@ -381,7 +381,8 @@ mod tests {
         let out = dir.path().join("a.maillage");
         let mut heard = Vec::new();
         let report =
-            dispatch(&api, "export_bundle", json!({"request": {"out": out, "to": []}}), &mut |p| heard.push(p)).unwrap();
+            dispatch(&api, "export_bundle", json!({"request": {"out": out, "to": []}}), &mut |p| heard.push(p))
+                .unwrap();
         assert_eq!(report["path"], json!(out));
         assert_eq!(heard.last().unwrap()["stage"], "done", "{heard:?}");
         assert!(heard.len() >= 2, "{heard:?}");

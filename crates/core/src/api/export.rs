@@ -33,6 +33,14 @@ pub struct ExportRequest {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub force: bool,
+    /// The territories to carry; when empty, every territory but the demonstrations.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<RecordId>>", optional))]
+    pub territories: Vec<RecordId>,
+    /// With no territory named, carry the demonstration territories too.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub include_demo: bool,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -56,6 +64,8 @@ pub struct ExportReport {
     /// Size of the file.
     pub bytes: u64,
     pub sealed_for: Vec<String>,
+    /// The territories the bundle carries (id and name), for the summary.
+    pub territories: Vec<TerritoryRef>,
 }
 
 impl Api {
@@ -104,6 +114,7 @@ impl Api {
             json_bytes: prepared.json_bytes,
             bytes: written.bytes,
             sealed_for: written.manifest.sealed_for.clone(),
+            territories: written.manifest.territories.clone(),
         };
         self.store().write(|tx| {
             if exports::last_sequence(tx)? + 1 != sequence {
@@ -116,6 +127,7 @@ impl Api {
                     bundle_id: &written.manifest.bundle_id.to_string(),
                     created_at: &written.manifest.created_at,
                     covers: &written.manifest.covers.mode,
+                    selection: &selection_key(req),
                     from_change: prepared.from_change,
                     to_change: prepared.to_change,
                     records: prepared.records,
@@ -166,10 +178,43 @@ pub enum ExportStage {
     Done,
 }
 
+/// The territories an export carries: those named (each must be a territory), or every territory
+/// but the demonstrations (all of them with `include_demo`). Deleted territories go too, so that
+/// their deletion travels.
+fn selection(conn: &Connection, req: &ExportRequest) -> Result<HashSet<RecordId>> {
+    let all = records::list_any(conn, Kind::Territory)?;
+    if !req.territories.is_empty() {
+        for t in &req.territories {
+            if !all.iter().any(|r| r.id == *t) {
+                return Err(Error::Invalid(kinds::Invalid {
+                    field: "territories".into(),
+                    message: "le champ « territories » désigne un territoire absent de ce magasin".into(),
+                }));
+            }
+        }
+        return Ok(req.territories.iter().copied().collect());
+    }
+    Ok(all.into_iter().filter(|r| req.include_demo || r.data["demo"] != Value::Bool(true)).map(|r| r.id).collect())
+}
+
+/// What an export covers, as its log line says: "since the last export" means since the last
+/// export of the same territories.
+fn selection_key(req: &ExportRequest) -> String {
+    if req.territories.is_empty() {
+        return if req.include_demo { "*+demo".into() } else { "*".into() };
+    }
+    let mut ids: Vec<String> = req.territories.iter().map(RecordId::to_string).collect();
+    ids.sort();
+    ids.dedup();
+    ids.join(",")
+}
+
 fn gather(tx: &Connection, req: &ExportRequest, progress: &mut dyn FnMut(ExportProgress)) -> Result<Prepared> {
     let device = device::require(tx)?;
-    let last = exports::last(tx)?;
-    let sequence = last.map(|l| l.0 + 1).unwrap_or(1);
+    let selected = selection(tx, req)?;
+    let selection_key = selection_key(req);
+    let last = exports::last(tx, &selection_key)?;
+    let sequence = exports::last_sequence(tx)? + 1;
     let since = if req.since_last { last } else { None };
     let from_change = since.map(|l| l.1).unwrap_or(0);
     let to_change = exports::last_change(tx)?;
@@ -192,7 +237,9 @@ fn gather(tx: &Connection, req: &ExportRequest, progress: &mut dyn FnMut(ExportP
         if read.is_multiple_of(2000) {
             progress(ExportProgress { stage: ExportStage::Reading, records: read, total });
         }
-        if everything || wanted.contains(&stored.id) {
+        // Programme-wide records (guides, themes) go with every bundle; others with their territory.
+        let in_selection = stored.territory_id.is_none_or(|t| selected.contains(&t));
+        if in_selection && (everything || wanted.contains(&stored.id)) {
             c.carry_line(&stored);
         }
         Ok(())
@@ -205,6 +252,8 @@ fn gather(tx: &Connection, req: &ExportRequest, progress: &mut dyn FnMut(ExportP
         }
     }
     let Carried { lines, counts, included, territories, territory_names, shas } = c;
+    // Losers travel with their record only.
+    let loser_lines: Vec<(RecordId, String)> = loser_lines.into_iter().filter(|(id, _)| included.contains(id)).collect();
 
     let mut entries: bundle::BundleEntries = Vec::new();
     let mut json_bytes = 0u64;

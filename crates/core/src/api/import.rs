@@ -302,6 +302,8 @@ fn import_in(conn: &Connection, label: &str, opened: &OpenedBundle, write: bool)
         for content in opened.attachments.values() {
             blobs::put(conn, content)?;
         }
+        // An attachment deleted by this bundle takes its content with it.
+        blobs::delete_orphans(conn)?;
         // The next local edit must outrank everything seen.
         if let Some(max) = opened.records.iter().chain(&opened.losers).map(|i| i.record.version).max() {
             let mut clock = own.clock;

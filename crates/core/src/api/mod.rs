@@ -252,26 +252,38 @@ impl Api {
 
     /// Deletes a record: it becomes a tombstone (data cleared) that travels in bundles.
     pub fn delete(&self, kind: Kind, id: RecordId) -> ApiResult<()> {
-        self.store.write(|tx| {
+        let gone = self.store.write(|tx| {
             let device = device::require(tx)?;
             let existing = live_of_kind(tx, kind, id)?;
             let mut clock = device.clock;
-            let version = next_version(&mut clock, &device, Some(&existing.version));
-            let tombstone = Record {
-                version,
-                updated_at: now_rfc3339(),
-                deleted: true,
-                data: Value::Object(Default::default()),
-                ..existing
-            };
-            records::upsert(tx, &RecordRow { record: &tombstone, title: "", date: None })?;
-            // Deleted means gone: the versions kept for review go with the record.
-            crate::store::conflicts::delete_of_record(tx, id)?;
+            // A territory goes with everything in it, in the same change.
+            let mut doomed = Vec::new();
+            if kind == Kind::Territory {
+                doomed.extend(records::live_in_territory(tx, id)?.into_iter().filter(|r| r.id != id));
+            }
+            doomed.push(existing);
+            let now = now_rfc3339();
+            for record in &doomed {
+                let tombstone = Record {
+                    version: next_version(&mut clock, &device, Some(&record.version)),
+                    updated_at: now.clone(),
+                    deleted: true,
+                    data: Value::Object(Default::default()),
+                    ..record.clone()
+                };
+                records::upsert(tx, &RecordRow { record: &tombstone, title: "", date: None })?;
+                // Deleted means gone: the versions kept for review go with the record, and the
+                // content of an attachment that nothing else shows.
+                crate::store::conflicts::delete_of_record(tx, record.id)?;
+                if let Some(sha) = record.data["sha256"].as_str().filter(|_| record.kind == Kind::Attachment) {
+                    crate::store::blobs::delete_if_unused(tx, sha)?;
+                }
+            }
             device::save_clock(tx, &clock)?;
-            Ok(())
+            Ok(doomed.len())
         })?;
         self.store.checkpoint();
-        tracing::info!(kind = %kind, id = %id, "delete");
+        tracing::info!(kind = %kind, id = %id, records = gone, "delete");
         Ok(())
     }
 

@@ -22,3 +22,24 @@ pub fn exists(conn: &Connection, sha256: &str) -> Result<bool> {
 pub fn get(conn: &Connection, sha256: &str) -> Result<Option<Vec<u8>>> {
     Ok(conn.query_row("SELECT content FROM blob WHERE sha256 = ?1", [sha256], |r| r.get(0)).optional()?)
 }
+
+/// Erases a content no live attachment points to any more (a deleted consent form is gone from
+/// the bytes, not only from the lists).
+pub fn delete_if_unused(tx: &Connection, sha256: &str) -> Result<()> {
+    tx.execute(
+        "DELETE FROM blob WHERE sha256 = ?1 AND NOT EXISTS (
+             SELECT 1 FROM record WHERE kind = 'attachment' AND deleted = 0 AND json_extract(data, '$.sha256') = ?1)",
+        [sha256],
+    )?;
+    Ok(())
+}
+
+/// Erases every content no live attachment points to (after an import brought deletions).
+pub fn delete_orphans(tx: &Connection) -> Result<()> {
+    tx.execute(
+        "DELETE FROM blob WHERE sha256 NOT IN (
+             SELECT json_extract(data, '$.sha256') FROM record WHERE kind = 'attachment' AND deleted = 0)",
+        [],
+    )?;
+    Ok(())
+}

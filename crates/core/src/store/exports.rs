@@ -5,12 +5,15 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::domain::RecordId;
 use crate::error::Result;
 
-/// The last export: its sequence number and the last change it covered.
-pub fn last(conn: &Connection) -> Result<Option<(u64, i64)>> {
+/// The last export of the same territories (`selection`, see `api::export`): its sequence
+/// number and the last change it covered.
+pub fn last(conn: &Connection, selection: &str) -> Result<Option<(u64, i64)>> {
     Ok(conn
-        .query_row("SELECT sequence, to_change FROM export_log ORDER BY sequence DESC LIMIT 1", [], |r| {
-            Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))
-        })
+        .query_row(
+            "SELECT sequence, to_change FROM export_log WHERE selection = ?1 ORDER BY sequence DESC LIMIT 1",
+            [selection],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+        )
         .optional()?)
 }
 
@@ -42,6 +45,8 @@ pub struct ExportEntry<'a> {
     pub bundle_id: &'a str,
     pub created_at: &'a str,
     pub covers: &'a str,
+    /// The territories it carried: `*` (all but the demonstrations), `*+demo`, or their ids.
+    pub selection: &'a str,
     pub from_change: i64,
     pub to_change: i64,
     pub records: u64,
@@ -52,8 +57,8 @@ pub struct ExportEntry<'a> {
 
 pub fn record(tx: &Connection, e: &ExportEntry<'_>) -> Result<()> {
     tx.execute(
-        "INSERT INTO export_log (sequence, bundle_id, created_at, covers, from_change, to_change, records, bytes, sealed_for, file_name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO export_log (sequence, bundle_id, created_at, covers, from_change, to_change, records, bytes, sealed_for, file_name, selection)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             e.sequence as i64,
             e.bundle_id,
@@ -64,7 +69,8 @@ pub fn record(tx: &Connection, e: &ExportEntry<'_>) -> Result<()> {
             e.records as i64,
             e.bytes as i64,
             e.sealed_for,
-            e.file_name
+            e.file_name,
+            e.selection
         ],
     )?;
     Ok(())

@@ -79,6 +79,22 @@ pub fn list(conn: &Connection, kind: Kind, territory: Option<RecordId>) -> Resul
     rows.map(|r| r.map(|(_, rec)| rec).map_err(Error::from)).collect()
 }
 
+/// Every live record of a territory, of every kind (the territory itself included).
+pub fn live_in_territory(conn: &Connection, territory: RecordId) -> Result<Vec<Record>> {
+    let sql = format!("SELECT {COLUMNS} FROM record WHERE territory_id = ?1 AND deleted = 0 ORDER BY seq");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([territory.to_string()], from_row)?;
+    rows.map(|r| r.map(|(_, rec)| rec).map_err(Error::from)).collect()
+}
+
+/// Every record of a kind, tombstones included.
+pub fn list_any(conn: &Connection, kind: Kind) -> Result<Vec<Record>> {
+    let sql = format!("SELECT {COLUMNS} FROM record WHERE kind = ?1 ORDER BY id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([kind.as_str()], from_row)?;
+    rows.map(|r| r.map(|(_, rec)| rec).map_err(Error::from)).collect()
+}
+
 /// Number of live records per kind (every kind present, zero included).
 pub fn counts(conn: &Connection, territory: Option<RecordId>) -> Result<BTreeMap<Kind, u64>> {
     let mut out: BTreeMap<Kind, u64> = Kind::ALL.iter().map(|k| (*k, 0)).collect();

@@ -229,7 +229,9 @@ fn deleted_and_edited_text_is_gone_from_the_bytes() {
     }
     let territory = samples[&Kind::Territory].id;
     let file = d.dir.path().join(format!("{}.txt", token_for(8888)));
-    std::fs::write(&file, b"formulaire de consentement").unwrap();
+    // The attachment's content too: a deleted consent form is gone from the bytes.
+    std::fs::write(&file, format!("formulaire de consentement signé {}", token_for(8886))).unwrap();
+    tokens.push(token_for(8886));
     let attachment = d
         .api
         .attach_file(&maillage_core::api::AttachRequest {
@@ -496,7 +498,7 @@ fn a_write_goes_through_while_an_export_runs() {
         let out = d.dir.path().join("long.maillage");
         let exporter = s.spawn(move || {
             let mut first = true;
-            let request = ExportRequest { out, ..Default::default() };
+            let request = ExportRequest { out, include_demo: true, ..Default::default() };
             api.export_bundle_with_progress(&request, &mut |p| {
                 if first && p.stage == ExportStage::Reading {
                     first = false;
@@ -520,7 +522,7 @@ fn a_write_goes_through_while_an_export_runs() {
     });
     let next = d.dir.path().join("next.maillage");
     let report =
-        d.api.export_bundle(&ExportRequest { out: next.clone(), since_last: true, ..Default::default() }).unwrap();
+        d.api.export_bundle(&ExportRequest { out: next.clone(), since_last: true, include_demo: true, ..Default::default() }).unwrap();
     assert_eq!(report.covers, "since");
     let carried: String =
         unpack(&std::fs::read(next).unwrap()).iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect();

@@ -8,4 +8,9 @@ export type TerritoryData = { name: string, kind: TerritoryKind,
 /**
  * "93", "2A", "971"…
  */
-departement_code: string | null, communes: Array<string>, programme: string | null, notes: string, };
+departement_code: string | null, communes: Array<string>, programme: string | null, notes: string, 
+/**
+ * A demonstration territory (fictitious people and structures): marked « Démonstration »
+ * everywhere, left out of bundles unless asked.
+ */
+demo?: boolean, };

@@ -2,39 +2,43 @@
 // run `cargo test -p maillage-desktop --test typescript` to refresh it.
 import type { ActionData, AttachmentData, BackupReport, BundleFile, CheckReport, ConflictView, CooperationLinkData, DemoReport, DemoRequest, ExportProgress, ExportReport, ExportRequest, ImportReport, IndicatorData, InterviewData, InterviewGuideData, JsonValue, Keep, KeysReport, Kind, MeasurementData, OrganisationData, PersonData, Place, PracticeData, PutItem, RecordEnvelope, RecordId, RestoreReport, RoadmapData, SearchHit, SearchRequest, Status, TerritoryData, TerritoryOverview, ThemeData, Vocabulary, WorkshopData } from "./index";
 
-/** Every Tauri command: its arguments (camelCase, as `invoke` takes them) and its result.
- *  Every command fails with an `ApiError` ({ code, message, field }, message in French). */
+/** Every command of the window: its arguments (camelCase, as `invoke` takes them), its result,
+ *  and what it reports as it goes when it does (`progress`). Every command fails with an
+ *  `ApiError` ({ code, message, field }, message in French). */
 export interface Commands {
   status: { args: Record<string, never>; result: Status };
-  init: { args: { facilitator: string }; result: Status };
-  record_put: { args: { kind: Kind; id?: RecordId | null; data: JsonValue }; result: RecordEnvelope };
-  record_put_many: { args: { items: Array<PutItem> }; result: Array<RecordId> };
-  record_get: { args: { kind: Kind; id: RecordId }; result: RecordEnvelope };
-  record_list: { args: { kind: Kind; territoryId?: RecordId | null }; result: Array<RecordEnvelope> };
-  record_delete: { args: { kind: Kind; id: RecordId }; result: null };
-  search: { args: { request: SearchRequest }; result: Array<SearchHit> };
-  stats: { args: { territoryId?: RecordId | null }; result: { [key in Kind]?: number } };
-  territory_overview: { args: { territoryId: RecordId }; result: TerritoryOverview };
+  init: { args: { facilitator: string, }; result: Status };
+  record_put: { args: { kind: Kind, id?: RecordId | null, data: JsonValue, }; result: RecordEnvelope };
+  record_put_many: { args: { items: Array<PutItem>, }; result: Array<RecordId> };
+  record_get: { args: { kind: Kind, id: RecordId, }; result: RecordEnvelope };
+  record_list: { args: { kind: Kind, territoryId?: RecordId | null, }; result: Array<RecordEnvelope> };
+  record_delete: { args: { kind: Kind, id: RecordId, }; result: null };
+  search: { args: { request: SearchRequest, }; result: Array<SearchHit> };
+  stats: { args: { territoryId?: RecordId | null, }; result: { [key in Kind]?: number } };
+  territory_overview: { args: { territoryId: RecordId, }; result: TerritoryOverview };
   vocabulary: { args: Record<string, never>; result: Vocabulary };
-  decision_to_action: { args: { workshopId: RecordId; index: number }; result: RecordEnvelope };
-  demo: { args: { request: DemoRequest }; result: DemoReport };
+  decision_to_action: { args: { workshopId: RecordId, index: number, }; result: RecordEnvelope };
+  demo: { args: { request: DemoRequest, }; result: DemoReport };
   check: { args: Record<string, never>; result: CheckReport };
   backup_now: { args: Record<string, never>; result: BackupReport };
   list_backups: { args: Record<string, never>; result: Array<BackupReport> };
-  restore: { args: { file: string }; result: RestoreReport };
+  restore: { args: { file: string, }; result: RestoreReport };
   keys_show: { args: Record<string, never>; result: KeysReport };
-  export_bundle: { args: { request: ExportRequest; onProgress: { onmessage: (progress: ExportProgress) => void } }; result: ExportReport };
-  verify_bundle: { args: { file: string }; result: ImportReport };
-  import_bundle: { args: { file: string; dryRun: boolean }; result: ImportReport };
-  conflicts: { args: { includeResolved?: boolean | null }; result: Array<ConflictView> };
-  resolve_conflict: { args: { id: string; keep: Keep }; result: ConflictView };
+  export_bundle: { args: { request: ExportRequest, }; result: ExportReport; progress: ExportProgress };
+  verify_bundle: { args: { file: string, }; result: ImportReport };
+  import_bundle: { args: { file: string, dryRun: boolean, }; result: ImportReport };
+  conflicts: { args: { includeResolved?: boolean | null, }; result: Array<ConflictView> };
+  resolve_conflict: { args: { id: string, keep: Keep, }; result: ConflictView };
   hq_public_keys: { args: Record<string, never>; result: Array<string> };
-  set_hq_public_keys: { args: { keys: Array<string> }; result: Array<string> };
+  set_hq_public_keys: { args: { keys: Array<string>, }; result: Array<string> };
   exchange_places: { args: Record<string, never>; result: Array<Place> };
-  bundle_files: { args: { dir: string }; result: Array<BundleFile> };
+  bundle_files: { args: { dir: string, }; result: Array<BundleFile> };
 }
 
 export type CommandName = keyof Commands;
+export type CommandArgs<C extends CommandName> = Commands[C]["args"];
+export type CommandResult<C extends CommandName> = Commands[C]["result"];
+export type CommandProgress<C extends CommandName> = Commands[C] extends { progress: infer P } ? P : never;
 
 export const COMMAND_NAMES: readonly CommandName[] = [
   "status",

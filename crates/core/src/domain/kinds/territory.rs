@@ -23,6 +23,11 @@ pub struct Territory {
     pub programme: Option<String>,
     #[serde(default)]
     pub notes: String,
+    /// A demonstration territory (fictitious people and structures): marked « Démonstration »
+    /// everywhere, left out of bundles unless asked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub demo: bool,
 }
 
 impl KindData for Territory {

@@ -1,0 +1,92 @@
+//! A facilitator's first day, the core side: the demo kept apart from real work, an export that
+//! chooses its territories, a territory deleted with everything in it.
+
+use maillage_core::api::{Api, DemoRequest, ExportRequest, ImportOptions};
+use maillage_core::domain::Kind;
+use serde_json::json;
+
+fn api(dir: &std::path::Path, name: &str) -> Api {
+    let api = Api::create(&dir.join(format!("{name}.sqlite3"))).unwrap();
+    api.init(name).unwrap();
+    api
+}
+
+fn export(api: &Api, out: &std::path::Path, change: impl FnOnce(&mut ExportRequest)) -> maillage_core::api::ExportReport {
+    let mut req = ExportRequest { out: out.to_path_buf(), ..Default::default() };
+    change(&mut req);
+    api.export_bundle(&req).unwrap()
+}
+
+#[test]
+fn the_demo_stays_out_of_bundles_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = api(dir.path(), "camille");
+    let demo = a.demo(&DemoRequest { territory: "Valmont".into(), interviews: 1, workshops: 1, actions: 1, seed: 1 }).unwrap();
+    assert_eq!(a.get(Kind::Territory, demo.territory_id).unwrap().data["demo"], true, "marked as a demonstration");
+    let orly = a.put(Kind::Territory, None, json!({"name": "Orly", "kind": "commune"})).unwrap();
+    a.put(Kind::Organisation, None, json!({"territory_id": orly.id, "name": "PMI", "category": "departement_pmi"})).unwrap();
+
+    let plain = export(&a, &dir.path().join("1.maillage"), |_| {});
+    let names: Vec<&str> = plain.territories.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["Orly"], "the demo is not real data: {plain:?}");
+    let b = api(dir.path(), "siege");
+    b.import_bundle(&dir.path().join("1.maillage"), &ImportOptions::default()).unwrap();
+    assert!(b.get(Kind::Territory, demo.territory_id).is_err());
+    assert_eq!(b.list(Kind::Organisation, None).unwrap().len(), 1);
+
+    let with_demo = export(&a, &dir.path().join("2.maillage"), |r| r.include_demo = true);
+    assert_eq!(with_demo.territories.len(), 2);
+    let only_demo = export(&a, &dir.path().join("3.maillage"), |r| r.territories = vec![demo.territory_id]);
+    let names: Vec<&str> = only_demo.territories.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["Valmont"]);
+}
+
+#[test]
+fn since_last_is_since_the_last_export_of_the_same_territories() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = api(dir.path(), "camille");
+    let orly = a.put(Kind::Territory, None, json!({"name": "Orly", "kind": "commune"})).unwrap().id;
+    let sevran = a.put(Kind::Territory, None, json!({"name": "Sevran", "kind": "commune"})).unwrap().id;
+    export(&a, &dir.path().join("orly-1.maillage"), |r| r.territories = vec![orly]);
+    a.put(Kind::Organisation, None, json!({"territory_id": sevran, "name": "CCAS", "category": "commune_ccas"})).unwrap();
+    a.put(Kind::Organisation, None, json!({"territory_id": orly, "name": "PMI", "category": "departement_pmi"})).unwrap();
+    // Orly's second export carries only Orly's change; Sevran's first one is whole.
+    let orly2 = export(&a, &dir.path().join("orly-2.maillage"), |r| {
+        r.territories = vec![orly];
+        r.since_last = true;
+    });
+    assert_eq!(orly2.covers, "since");
+    assert_eq!(orly2.kinds.get("organisation").map(|c| c.live), Some(1));
+    let sevran1 = export(&a, &dir.path().join("sevran-1.maillage"), |r| {
+        r.territories = vec![sevran];
+        r.since_last = true;
+    });
+    assert_eq!(sevran1.covers, "full", "no earlier export of Sevran: everything of it");
+    assert_eq!(sevran1.kinds.get("organisation").map(|c| c.live), Some(1));
+}
+
+#[test]
+fn a_territory_is_deleted_with_everything_in_it_and_the_deletion_travels() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = api(dir.path(), "camille");
+    let demo = a.demo(&DemoRequest { territory: "Valmont".into(), interviews: 2, workshops: 1, actions: 2, seed: 3 }).unwrap();
+    let t = demo.territory_id;
+    let before: u64 = a.stats(Some(t)).unwrap().values().sum();
+    assert!(before > 20);
+    let b = api(dir.path(), "bao");
+    export(&a, &dir.path().join("full.maillage"), |r| r.include_demo = true);
+    b.import_bundle(&dir.path().join("full.maillage"), &ImportOptions::default()).unwrap();
+    assert_eq!(b.stats(Some(t)).unwrap().values().sum::<u64>(), before);
+
+    a.delete(Kind::Territory, t).unwrap();
+    assert_eq!(a.stats(Some(t)).unwrap().values().sum::<u64>(), 0, "nothing of the territory is left");
+    assert!(a.search(&maillage_core::api::SearchRequest { query: "Valmont".into(), ..Default::default() }).unwrap().is_empty());
+    export(&a, &dir.path().join("gone.maillage"), |r| {
+        r.territories = vec![t];
+        r.since_last = true;
+    });
+    let report = b.import_bundle(&dir.path().join("gone.maillage"), &ImportOptions::default()).unwrap();
+    assert_eq!(report.totals.deleted, before, "{report:?}");
+    assert_eq!(b.stats(Some(t)).unwrap().values().sum::<u64>(), 0);
+    assert!(b.check().unwrap().ok);
+}
