@@ -52,15 +52,19 @@ impl Api {
             let record = live_of_kind(conn, Kind::Territory, territory)?;
             let counts = records::counts(conn, Some(territory))?;
             let last = records::last_activity(conn, territory)?;
+            let facts = Facts::read(conn, territory)?;
             let steps = step_kinds()
                 .into_iter()
                 .map(|(step, kinds)| {
                     let count = |k: &Kind| counts.get(k).copied().unwrap_or(0) as u32;
+                    let checklist = facts.checklist(step);
                     StepSummary {
                         step: step.code().to_string(),
                         label: step.label().to_string(),
                         counts: kinds.iter().map(|k| (k.as_str().to_string(), count(k))).collect(),
                         last_activity: kinds.iter().filter_map(|k| last.get(k.as_str()).cloned()).max(),
+                        reached: checklist.iter().all(|i| i.done),
+                        checklist,
                     }
                 })
                 .collect();
@@ -94,4 +98,115 @@ fn step_kinds() -> Vec<(vocabulary::MethodStep, Vec<Kind>)> {
         (Experimentations, vec![Kind::Workshop, Kind::Action]),
         (Evaluation, vec![Kind::Indicator, Kind::Measurement, Kind::Practice]),
     ]
+}
+
+/// What the records of a territory say about the method, for the steps' checklists.
+#[derive(Default)]
+struct Facts {
+    roadmap_filled: bool,
+    organisations: u32,
+    interviews: u32,
+    interviews_complete: u32,
+    links: u32,
+    copils: u32,
+    actions_kept: u32,
+    actions_ranked: u32,
+    indicators: u32,
+    indicators_measured_twice: u32,
+    practices: u32,
+}
+
+fn plural(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n > 1 { many } else { one })
+}
+
+impl Facts {
+    fn read(conn: &rusqlite::Connection, territory: RecordId) -> crate::error::Result<Facts> {
+        use crate::domain::kinds::{Action, Interview, Roadmap, Workshop};
+        use crate::domain::vocabulary::{ActionStatus, InterviewStatus, WorkshopKind};
+        let list = |kind| records::list(conn, kind, Some(territory));
+        let parse = |r: &Record| r.data.clone();
+        let mut f = Facts::default();
+        for r in list(Kind::Roadmap)? {
+            if let Ok(m) = serde_json::from_value::<Roadmap>(parse(&r)) {
+                f.roadmap_filled |= !m.stakes.trim().is_empty() && !m.objectives.is_empty();
+            }
+        }
+        f.organisations = list(Kind::Organisation)?.len() as u32;
+        for r in list(Kind::Interview)? {
+            f.interviews += 1;
+            if let Ok(i) = serde_json::from_value::<Interview>(parse(&r)) {
+                f.interviews_complete += u32::from(matches!(i.status, InterviewStatus::Complet | InterviewStatus::Valide));
+            }
+        }
+        f.links = list(Kind::CooperationLink)?.len() as u32;
+        for r in list(Kind::Workshop)? {
+            if let Ok(w) = serde_json::from_value::<Workshop>(parse(&r)) {
+                f.copils += u32::from(w.kind == WorkshopKind::Copil);
+            }
+        }
+        for r in list(Kind::Action)? {
+            if let Ok(a) = serde_json::from_value::<Action>(parse(&r)) {
+                if matches!(a.status, ActionStatus::Retenue | ActionStatus::EnCours | ActionStatus::Realisee) {
+                    f.actions_kept += 1;
+                    f.actions_ranked += u32::from(a.priority.rank.is_some() || a.priority.score().is_some());
+                }
+            }
+        }
+        let indicators = list(Kind::Indicator)?;
+        f.indicators = indicators.len() as u32;
+        let measurements = list(Kind::Measurement)?;
+        for i in &indicators {
+            let n = measurements.iter().filter(|m| m.data["indicator_id"] == serde_json::json!(i.id)).count();
+            f.indicators_measured_twice += u32::from(n >= 2);
+        }
+        f.practices = list(Kind::Practice)?.len() as u32;
+        Ok(f)
+    }
+
+    fn checklist(&self, step: vocabulary::MethodStep) -> Vec<ChecklistItem> {
+        use vocabulary::MethodStep::*;
+        let item = |code: &str, label: String, done: bool, kind: Kind| ChecklistItem { code: code.into(), label, done, kind };
+        match step {
+            Lancement => vec![
+                item(
+                    "feuille_de_route",
+                    if self.roadmap_filled { "Feuille de route remplie".into() } else { "Feuille de route à remplir (enjeux, objectifs)".into() },
+                    self.roadmap_filled,
+                    Kind::Roadmap,
+                ),
+                item("acteurs", format!("{} repérée(s)", plural(self.organisations, "structure", "structures")), self.organisations >= 3, Kind::Organisation),
+            ],
+            EtatDesLieux => vec![
+                item(
+                    "entretiens",
+                    format!("{} dont {} complet(s)", plural(self.interviews, "entretien", "entretiens"), self.interviews_complete),
+                    self.interviews_complete >= 1,
+                    Kind::Interview,
+                ),
+                item("carte", format!("{} de coopération cartographié(s)", plural(self.links, "lien", "liens")), self.links >= 1, Kind::CooperationLink),
+                item(
+                    "diagnostic",
+                    if self.copils > 0 { "Diagnostic partagé présenté en COPIL".into() } else { "Diagnostic partagé à présenter en COPIL".into() },
+                    self.copils > 0 && self.interviews_complete > 0,
+                    Kind::Workshop,
+                ),
+            ],
+            Experimentations => vec![item(
+                "actions",
+                format!("{} retenue(s), dont {} classée(s)", plural(self.actions_kept, "action", "actions"), self.actions_ranked),
+                self.actions_kept > 0 && self.actions_ranked == self.actions_kept,
+                Kind::Action,
+            )],
+            Evaluation => vec![
+                item(
+                    "indicateurs",
+                    format!("{} dont {} mesuré(s) deux fois", plural(self.indicators, "indicateur", "indicateurs"), self.indicators_measured_twice),
+                    self.indicators > 0 && self.indicators_measured_twice == self.indicators,
+                    Kind::Indicator,
+                ),
+                item("pratiques", format!("{} inspirante(s)", plural(self.practices, "pratique", "pratiques")), self.practices > 0, Kind::Practice),
+            ],
+        }
+    }
 }

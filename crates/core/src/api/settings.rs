@@ -17,11 +17,21 @@ use serde::{Deserialize, Serialize};
 
 use super::{Api, ApiResult};
 use crate::bundle::seal;
-use crate::domain::kinds;
+use crate::domain::{kinds, RecordId};
 use crate::error::Error;
 
 /// The `setting` row holding headquarters' public keys (a JSON array of `age1…` strings).
 const HQ_PUBLIC_KEYS: &str = "hq_public_keys";
+const LAST_WORKED_IN: &str = "last_worked_in";
+
+/// Where the facilitator last worked: reopened at the next launch.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkedIn {
+    pub territory_id: Option<RecordId>,
+    /// The screen's path in the window (`/entretiens/…`), at most 200 characters.
+    pub screen: String,
+}
 
 /// A folder offered to save a bundle to, or to import bundles from.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -44,6 +54,29 @@ pub struct BundleFile {
 }
 
 impl Api {
+    /// Where the facilitator last worked, when that territory still exists.
+    pub fn last_worked_in(&self) -> ApiResult<Option<WorkedIn>> {
+        let value = self.store().read(|conn| crate::store::settings::get(conn, LAST_WORKED_IN))?;
+        let Some(place) = value.and_then(|v| serde_json::from_str::<WorkedIn>(&v).ok()) else { return Ok(None) };
+        match place.territory_id {
+            Some(t) if self.get(crate::domain::Kind::Territory, t).is_err() => Ok(None),
+            _ => Ok(Some(place)),
+        }
+    }
+
+    /// Remembers where the facilitator works now (a local setting, never in a bundle).
+    pub fn remember_worked_in(&self, place: &WorkedIn) -> ApiResult<()> {
+        if place.screen.chars().count() > 200 || !place.screen.starts_with('/') {
+            return Err(Error::Invalid(kinds::Invalid {
+                field: "screen".into(),
+                message: "le champ « screen » attend le chemin d'un écran (« /entretiens »…)".into(),
+            })
+            .into());
+        }
+        let value = serde_json::to_string(place).map_err(Error::from)?;
+        Ok(self.store().write(|tx| crate::store::settings::set(tx, LAST_WORKED_IN, &value))?)
+    }
+
     /// Headquarters' public keys (`age1…`) set on this computer: exports are sealed for them.
     pub fn hq_public_keys(&self) -> ApiResult<Vec<String>> {
         Ok(self.store().read(|conn| {

@@ -59,6 +59,22 @@ pub struct StepSummary {
     pub counts: BTreeMap<String, u32>,
     /// Latest change (RFC 3339) among them.
     pub last_activity: Option<String>,
+    /// What the step asks for, as the records show it: done or still to do.
+    pub checklist: Vec<ChecklistItem>,
+    /// Every item of the checklist is done.
+    pub reached: bool,
+}
+
+/// One thing a step of the method asks for ("12 entretiens dont 3 complets").
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChecklistItem {
+    pub code: String,
+    /// In French, with the counts.
+    pub label: String,
+    pub done: bool,
+    /// The kind of record the item is about: the screen that does it.
+    pub kind: Kind,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -90,3 +90,47 @@ fn a_territory_is_deleted_with_everything_in_it_and_the_deletion_travels() {
     assert_eq!(b.stats(Some(t)).unwrap().values().sum::<u64>(), 0);
     assert!(b.check().unwrap().ok);
 }
+
+#[test]
+fn each_step_says_what_is_done_and_what_comes_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = api(dir.path(), "camille");
+    let t = a.put(Kind::Territory, None, json!({"name": "Orly", "kind": "commune"})).unwrap().id;
+    let steps = a.territory_overview(t).unwrap().steps;
+    assert!(steps.iter().all(|s| !s.reached), "a new territory has reached no step");
+    let launch = &steps[0];
+    assert_eq!(launch.checklist[0].label, "Feuille de route à remplir (enjeux, objectifs)");
+    assert_eq!(launch.checklist[0].kind, Kind::Roadmap);
+
+    a.put(Kind::Roadmap, None, json!({"territory_id": t, "stakes": "Coopérer", "objectives": ["Se connaître"]})).unwrap();
+    for name in ["PMI", "CCAS", "Collège"] {
+        a.put(Kind::Organisation, None, json!({"territory_id": t, "name": name, "category": "autre_association"})).unwrap();
+    }
+    a.put(Kind::Interview, None, json!({"territory_id": t, "title": "A", "date": "2026-11-22", "status": "complet"})).unwrap();
+    a.put(Kind::Interview, None, json!({"territory_id": t, "title": "B", "date": "2026-11-23"})).unwrap();
+    let steps = a.territory_overview(t).unwrap().steps;
+    assert!(steps[0].reached, "{:?}", steps[0]);
+    assert_eq!(steps[0].checklist[1].label, "3 structures repérée(s)");
+    let interviews = &steps[1].checklist[0];
+    assert_eq!((interviews.label.as_str(), interviews.done), ("2 entretiens dont 1 complet(s)", true));
+    assert!(!steps[1].reached, "the diagnosis is still to present in COPIL");
+    assert_eq!(steps[1].checklist[2].label, "Diagnostic partagé à présenter en COPIL");
+}
+
+#[test]
+fn the_place_last_worked_in_is_remembered_until_its_territory_goes() {
+    use maillage_core::api::WorkedIn;
+    let dir = tempfile::tempdir().unwrap();
+    let a = api(dir.path(), "camille");
+    assert_eq!(a.last_worked_in().unwrap(), None);
+    let t = a.put(Kind::Territory, None, json!({"name": "Orly", "kind": "commune"})).unwrap().id;
+    let place = WorkedIn { territory_id: Some(t), screen: "/entretiens".into() };
+    a.remember_worked_in(&place).unwrap();
+    drop(a);
+    let a = Api::open(&dir.path().join("camille.sqlite3")).unwrap();
+    assert_eq!(a.last_worked_in().unwrap(), Some(place));
+    a.delete(Kind::Territory, t).unwrap();
+    assert_eq!(a.last_worked_in().unwrap(), None, "a deleted territory is not reopened");
+    let err = a.remember_worked_in(&WorkedIn { territory_id: None, screen: "x".repeat(300) }).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("screen"));
+}
