@@ -1,7 +1,7 @@
 # Maillage — every target installs what it needs on a fresh Debian/Ubuntu machine
 # (scripts/install-deps.sh: Debian packages, npm packages, tauri-driver; Rust crates come with cargo).
 #   make run       start the desktop application
-#   make test      every test: Rust (core, CLI, desktop shell), UI (Vitest), end-to-end (real window)
+#   make test      every test: Rust (core, CLI, desktop shell), UI (types, Vitest on the real core), end-to-end (real window)
 #   make bench     performance figures, as JSON
 #   make package   the .deb of the desktop application
 #   make fuzz      10 minutes of fuzzing of the bundle reader
@@ -26,10 +26,12 @@ run-cli:
 test:
 	scripts/test.sh
 
+# The interface's type checks and component tests (against the real core: `maillage serve`).
 test-ui:
 	scripts/install-deps.sh desktop
 	scripts/ui-build.sh
-	cd ui && npm test --silent
+	$(CARGO) build --locked -p maillage-cli
+	cd ui && npm run check --silent && npm test --silent
 
 # Only the end-to-end tests of the real window (under Xvfb).
 test-e2e:
@@ -58,5 +60,8 @@ fmt:
 	$(CARGO) fmt --all
 
 lint:
+	scripts/install-deps.sh desktop
 	$(CARGO) fmt --all --check
+	scripts/ui-build.sh
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	cd ui && npm run check --silent

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Desktop figures as JSON (cold start under Xvfb, PSS of every process with the demo territory
-# open, release binary size): see tests/e2e/src/bin/bench-desktop.rs.
+# open, release binary size, keystroke-to-screen latency in the workshop, interview and roadmap
+# editors typing at 60 ms a character): see tests/e2e/src/bin/bench-desktop.rs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"

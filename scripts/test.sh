@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # `make test`: every test, on a fresh Debian/Ubuntu machine included.
 #   1. installs what is missing (Debian packages, npm packages, tauri-driver)
-#   2. the interface: build (the desktop crate embeds ui/dist) and Vitest
+#   2. the interface: build (the desktop crate embeds ui/dist), type checks (svelte-check, tsc)
+#      and Vitest, whose component tests run against the real core (`maillage serve`, built first);
 #   3. every Rust test of the workspace — core, command line, desktop shell (types freshness,
 #      command contract) and the end-to-end tests of the real window — under Xvfb, in one cargo
-#      invocation so that Tauri is compiled once;
-#   4. the interface's parity test: what the screens write, replayed into a real store.
+#      invocation so that Tauri is compiled once.
 # Screenshots of each main screen are written to target/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,12 +13,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 scripts/install-deps.sh e2e
 scripts/ui-build.sh
-(cd ui && npm test --silent)
+cargo build --locked -p maillage-cli
+(cd ui && npm run check --silent && npm test --silent)
 
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 rm -rf "$target/screenshots"
 mkdir -p "$target/screenshots"
 timeout 3600 xvfb-run -a --server-args="-screen 0 1440x960x24" cargo test --locked --workspace
-# The screens' writes replayed into a real store through the command line just built.
-(cd ui && npm run test:parity --silent)
 echo "test: screenshots in $target/screenshots/"

@@ -1,35 +1,25 @@
 //! Declares the app's own commands so that the capability file must grant each one by name
 //! (`allow-record-put`…): a command not listed in `capabilities/` cannot be called.
+//!
+//! The names come from core's one list of commands (`crates/core/src/api/command_list.rs`),
+//! read here with a macro that keeps only the names: the list `dispatch` runs and the TypeScript
+//! client is generated from.
+
+macro_rules! commands {
+    (($api:ident, $progress:ident)
+     $(
+        $(#[doc = $doc:literal])*
+        $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty $(, progress $p:ty)? => $body:expr ;
+     )*
+    ) => {
+        const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+include!("../crates/core/src/api/command_list.rs");
+
 fn main() {
-    const COMMANDS: &[&str] = &[
-        "status",
-        "init",
-        "record_put",
-        "record_put_many",
-        "record_get",
-        "record_list",
-        "record_delete",
-        "search",
-        "stats",
-        "territory_overview",
-        "vocabulary",
-        "decision_to_action",
-        "demo",
-        "check",
-        "backup_now",
-        "list_backups",
-        "restore",
-        "keys_show",
-        "export_bundle",
-        "verify_bundle",
-        "import_bundle",
-        "conflicts",
-        "resolve_conflict",
-        "hq_public_keys",
-        "set_hq_public_keys",
-        "exchange_places",
-        "bundle_files",
-    ];
+    println!("cargo:rerun-if-changed=../crates/core/src/api/command_list.rs");
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )

@@ -1,10 +1,12 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { coreBridge } from './scripts/core-bridge.ts';
 
 // The desktop shell loads `dist/` through Tauri's custom protocol under a strict CSP
 // (default-src 'self'): nothing may be inlined as a data: URL, nothing fetched from the network.
+// VITE_CORE_BRIDGE=1 (previews in a browser): the page's calls go to `maillage serve`.
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), ...(process.env.VITE_CORE_BRIDGE ? [coreBridge()] : [])],
   base: './',
   clearScreen: false,
   server: {

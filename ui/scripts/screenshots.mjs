@@ -1,19 +1,28 @@
-// Screenshots of every main screen against the fake backend, in Debian's chromium.
-// Usage: npm run build:fake && npm run screenshots  (PNG files in ui/screenshots/)
+// Screenshots of every main screen against the real core (`maillage serve` behind the preview
+// server, see scripts/core-bridge.ts), in Debian's chromium.
+// Usage: npm run build:core && npm run screenshots  (PNG files in ui/screenshots/)
 import { chromium } from 'playwright-core';
 import { preview } from 'vite';
 import { mkdirSync } from 'node:fs';
+
+process.env.VITE_CORE_BRIDGE = '1';
 
 const out = new URL('../screenshots/', import.meta.url).pathname;
 mkdirSync(out, { recursive: true });
 
 // The same strict policy as the desktop window: anything inline or remote would be refused and reported.
 const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'";
-const server = await preview({
-  preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': csp } },
-  build: { outDir: 'dist-fake' },
-});
-const base = 'http://localhost:4173/';
+/** A preview server whose core opens on the store `mode` describes (first, demo, big). */
+async function serve(mode, port) {
+  process.env.MAILLAGE_PREVIEW = mode;
+  const server = await preview({
+    preview: { port, strictPort: true, headers: { 'Content-Security-Policy': csp } },
+    build: { outDir: 'dist-core' },
+  });
+  return { server, base: `http://localhost:${port}/` };
+}
+const servers = [await serve('first', 4173), await serve('demo', 4175), await serve('big', 4176)];
+const [base, demoBase, bigBase] = servers.map((s) => s.base);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -130,10 +139,10 @@ try {
   await page.click(tid('restore-0'));
   await shot('23-settings');
   // Échanges: a co-facilitator's bundle checked (dry run) next to a damaged file, then applied
-  await page.goto(base + '?fake=demo#/echanges');
+  await page.goto(demoBase + '#/echanges');
   await page.waitForSelector(tid('echanges'));
   await page.waitForSelector('[data-testid="import-place"] option', { state: 'attached' });
-  await page.selectOption(tid('import-place'), '/home/animatrice/Téléchargements');
+  await page.selectOption(tid('import-place'), { label: 'Téléchargements' });
   await page.click(tid('import-list'));
   await page.click(tid('import-file-0'));
   await page.click(tid('import-file-1'));
@@ -146,14 +155,14 @@ try {
   await page.evaluate(() => document.querySelector('[data-testid="conflicts"]')?.scrollIntoView());
   await shot('27-echanges-conflit');
   // thousands of records
-  await page.goto(base + '?fake=big#/acteurs/personnes');
+  await page.goto(bigBase + '#/acteurs/personnes');
   await page.waitForSelector(tid('person-table'));
   await shot('24-big-persons');
-  await page.goto(base + '?fake=big#/entretiens');
+  await page.goto(bigBase + '#/entretiens');
   await page.waitForSelector(tid('interview-group-brouillon'));
   await shot('25-big-interviews');
 } finally {
   if (errors.length) console.log('PAGE ERRORS:\n' + errors.join('\n'));
   await browser.close();
-  await server.close();
+  for (const { server } of servers) await server.close();
 }

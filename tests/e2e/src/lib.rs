@@ -482,11 +482,7 @@ pub fn request_close(pid: u32) -> Result<()> {
 }
 
 /// The visible top-level windows of process `pid` (by `_NET_WM_PID`).
-fn visible_windows_of(
-    conn: &impl x11rb::connection::Connection,
-    root: u32,
-    pid: u32,
-) -> Result<Vec<u32>> {
+fn visible_windows_of(conn: &impl x11rb::connection::Connection, root: u32, pid: u32) -> Result<Vec<u32>> {
     use x11rb::protocol::xproto::{AtomEnum, ConnectionExt, MapState};
     let net_wm_pid = conn.intern_atom(false, b"_NET_WM_PID")?.reply()?.atom;
     let mut found = Vec::new();
@@ -568,7 +564,7 @@ impl Typist {
                  if (els.some((e) => !e)) return null; \
                  const r = els[0].getBoundingClientRect(); \
                  if (r.top < 80 || r.bottom > window.innerHeight - 20) els[0].scrollIntoView({block: 'center'}); \
-                 return [window.innerWidth, window.innerHeight, ...els.map((e) => { \
+                 return [window.innerHeight, ...els.map((e) => { \
                    const r = e.getBoundingClientRect(); return [r.left + Math.min(r.width / 2, 40), r.top + r.height / 2]; })];",
                 vec![json!(ids)],
             )
@@ -576,11 +572,10 @@ impl Typist {
         if v.is_null() {
             return Err(format!("one of {ids:?} is not on the page").into());
         }
-        let (_, inner_height, points): (f64, f64, Vec<(f64, f64)>) = {
-            let a = v.as_array().ok_or("unexpected answer from the page")?;
-            let pts = a[2..].iter().map(|p| serde_json::from_value::<(f64, f64)>(p.clone())).collect::<Result<_, _>>()?;
-            (a[0].as_f64().unwrap_or(0.0), a[1].as_f64().unwrap_or(0.0), pts)
-        };
+        let answer = v.as_array().ok_or("unexpected answer from the page")?;
+        let inner_height = answer[0].as_f64().unwrap_or(0.0);
+        let points: Vec<(f64, f64)> =
+            answer[1..].iter().map(|p| serde_json::from_value(p.clone())).collect::<Result<_, _>>()?;
         let geometry = self.conn.get_geometry(self.window)?.reply()?;
         let origin = self.conn.translate_coordinates(self.window, self.root, 0, 0)?.reply()?;
         // The page fills the bottom of the window (anything above it would be a title bar).
@@ -614,8 +609,8 @@ impl Typist {
     }
 
     /// Types `text` at one character every `pace`, whatever the page does meanwhile; returns
-    /// when each key was sent (milliseconds since the Unix epoch, the clock of
-    /// `performance.timeOrigin + performance.now()` in the page).
+    /// when each key was sent (milliseconds since the Unix epoch, the clock of `Date.now()` in
+    /// the page).
     pub async fn type_text(&self, text: &str, pace: Duration) -> Result<Vec<f64>> {
         use x11rb::connection::Connection;
         use x11rb::protocol::xproto::{KEY_PRESS_EVENT, KEY_RELEASE_EVENT};

@@ -1,5 +1,5 @@
-// The backend contract as one interface: the Tauri implementation (tauri.ts) and the in-memory
-// fake used by component tests and screen previews (fake.ts) both implement it.
+// The backend as the screens use it: one method per command of core, implemented once over any
+// transport by `connect` (client.ts), whose calls are typed by the generated `Commands` map.
 import type {
   BackupReport,
   BundleFile,
@@ -36,7 +36,7 @@ export interface Backend {
   recordList<K extends Kind>(kind: K, territoryId?: RecordId | null): Promise<Record<KindData[K]>[]>;
   recordDelete(kind: Kind, id: RecordId): Promise<void>;
   search(request: SearchRequest): Promise<SearchHit[]>;
-  stats(territoryId?: RecordId | null): Promise<{ [kind: string]: number }>;
+  stats(territoryId?: RecordId | null): Promise<{ [kind in Kind]?: number }>;
   territoryOverview(territoryId: RecordId): Promise<TerritoryOverview>;
   vocabulary(): Promise<Vocabulary>;
   decisionToAction(workshopId: RecordId, index: number): Promise<Record<KindData['action']>>;

@@ -1,6 +1,6 @@
 /// <reference types="node" />
 // Only src/backend/ talks to Tauri: a screen importing @tauri-apps/api would bypass the gateway
-// (and the fake backend the component tests run on).
+// (and the transport the component tests give it: the real core over `maillage serve`).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { expect, it } from 'vitest';

@@ -1,8 +1,12 @@
-// The gateway every screen uses: `backend()` is the Tauri backend in the application and the
-// in-memory fake in tests and previews (VITE_FAKE_BACKEND=1). Nothing else imports Tauri.
+// The gateway every screen uses: `backend()` is core's commands over Tauri in the application,
+// over `maillage serve` in the component tests (src/test/serve.ts) and in browser previews
+// (VITE_CORE_BRIDGE=1, see scripts/core-bridge.ts). Nothing else imports Tauri.
 import type { Backend } from './api';
+import { connect } from './client';
 
 export type { Backend } from './api';
+export type { Transport } from './client';
+export { connect } from './client';
 export * from './types';
 
 let current: Backend | null = null;
@@ -18,18 +22,9 @@ export function setBackend(b: Backend): void {
 }
 
 export async function installBackend(): Promise<Backend> {
-  if (import.meta.env.VITE_FAKE_BACKEND) {
-    // Previews: `?fake=demo` opens with the demo territory, `?fake=init` initialised and empty,
-    // `?fake=big` with thousands of records; nothing: the first launch.
-    const { FakeBackend } = await import('./fake');
-    const mode = new URLSearchParams(location.search).get('fake');
-    const fake = new FakeBackend({ latencyMs: 40, initialised: mode !== null, withDemo: mode === 'demo' || mode === 'big' });
-    if (mode === 'big') fake.addBulk(3000);
-    if (mode === 'demo') fake.addExchangeSamples();
-    current = fake;
-    return fake;
-  }
-  const { tauriBackend } = await import('./tauri');
-  current = tauriBackend;
-  return tauriBackend;
+  const transport = import.meta.env.VITE_CORE_BRIDGE
+    ? (await import('./bridge')).bridgeTransport
+    : (await import('./tauri')).tauriTransport;
+  current = connect(transport);
+  return current;
 }

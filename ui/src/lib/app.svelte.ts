@@ -58,9 +58,12 @@ export async function refreshTerritories(): Promise<void> {
   }
 }
 
+/** Loads what every screen needs; the screens appear (app.status set) only once the current
+ *  territory is known, so that an editor opened at start-up writes in it. */
 export async function loadApp(): Promise<void> {
   const b = backend();
-  app.status = await b.status();
+  const status = await b.status();
   app.vocab = await b.vocabulary();
-  if (app.status.initialised) await refreshTerritories();
+  if (status.initialised) await refreshTerritories();
+  app.status = status;
 }

@@ -1,7 +1,8 @@
-// Component tests run in happy-dom against the in-memory FakeBackend (src/backend/fake.ts).
+// Component tests run in happy-dom against the real core (`maillage serve`, see helpers.ts).
 import { afterEach } from 'vitest';
 import { cleanup } from '@testing-library/svelte';
 import { parseHash, router } from '../lib/router.svelte';
+import { stopCores } from './helpers';
 
 /** Back to no route, as a fresh window (tests that render several screens call it in between). */
 export function resetRoute(): void {
@@ -9,9 +10,10 @@ export function resetRoute(): void {
   router.route = parseHash('');
 }
 
-afterEach(() => {
+afterEach(async () => {
   cleanup();
   resetRoute();
+  await stopCores();
 });
 
 // happy-dom does not match `:checked` on <option>, which Svelte's `bind:value` on a <select> reads.

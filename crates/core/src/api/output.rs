@@ -3,8 +3,8 @@
 //!
 //! * never the store itself, its `-wal`, `-shm`, `-journal` or lock file (by path, and by inode:
 //!   a hard link or a second name counts), nor a folder;
-//! * an existing bundle (for an export) or backup (for a backup) only when asked (`force`),
-//!   an empty file likewise;
+//! * an existing bundle (for an export), backup (for a backup), XLSX workbook or CSV file (for
+//!   the national tables) only when asked (`force`), an empty file likewise;
 //! * anything else that exists — a backup for an export, a bundle for a backup, a store in use,
 //!   any other file — never.
 
@@ -19,6 +19,10 @@ use crate::store::{backup, files, lock};
 pub enum OutputKind {
     Bundle,
     Backup,
+    /// The national tables as an XLSX workbook (a zip file named `*.xlsx`).
+    Spreadsheet,
+    /// A national table as CSV (a text file that starts with the UTF-8 byte-order mark).
+    Csv,
 }
 
 /// What an existing file is, judged by its content.
@@ -29,6 +33,8 @@ enum Found {
     Backup,
     /// A store some Maillage has open right now (its `-wal` is beside it).
     StoreInUse,
+    Spreadsheet,
+    Csv,
     Other,
 }
 
@@ -56,12 +62,20 @@ pub fn check_output(store: &Path, out: &Path, kind: OutputKind, force: bool) -> 
     let what = match kind {
         OutputKind::Bundle => "un paquet Maillage",
         OutputKind::Backup => "une sauvegarde Maillage",
+        OutputKind::Spreadsheet => "un classeur XLSX",
+        OutputKind::Csv => "un fichier CSV",
     };
+    let same_kind = matches!(
+        (kind, found),
+        (OutputKind::Bundle, Found::Bundle)
+            | (OutputKind::Backup, Found::Backup)
+            | (OutputKind::Spreadsheet, Found::Spreadsheet)
+            | (OutputKind::Csv, Found::Csv)
+            | (_, Found::Empty)
+    );
     match (kind, found) {
-        (OutputKind::Bundle, Found::Bundle) | (OutputKind::Backup, Found::Backup) | (_, Found::Empty) if force => {
-            Ok(())
-        }
-        (OutputKind::Bundle, Found::Bundle) | (OutputKind::Backup, Found::Backup) | (_, Found::Empty) => {
+        _ if same_kind && force => Ok(()),
+        _ if same_kind => {
             Err(Error::AlreadyExists(format!(
                 "{} existe déjà : choisissez un autre nom, ou demandez à le remplacer (--force)",
                 out.display()
@@ -98,6 +112,12 @@ fn what_is(path: &Path, len: u64) -> Found {
     let head = &head[..n];
     if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) || head.starts_with(b"age-encryption.org/") {
         return Found::Bundle;
+    }
+    if head.starts_with(b"PK\x03\x04") && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+        return Found::Spreadsheet;
+    }
+    if head.starts_with(b"\xEF\xBB\xBF") && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+        return Found::Csv;
     }
     if head.starts_with(b"SQLite format 3\0") {
         if std::fs::metadata(files::sidecar(path, "-wal")).is_ok() {

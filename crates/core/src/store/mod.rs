@@ -19,6 +19,7 @@ pub mod files;
 pub mod imports;
 pub mod lineage;
 pub mod lock;
+pub mod national;
 pub mod records;
 pub mod schema;
 pub mod search;

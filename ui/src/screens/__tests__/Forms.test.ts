@@ -3,29 +3,49 @@ import { describe, expect, it } from 'vitest';
 import Territories from '../Territories.svelte';
 import PersonsTab from '../PersonsTab.svelte';
 import { app } from '../../lib/app.svelte';
+import { sentence } from '../../lib/errors';
 import { router } from '../../lib/router.svelte';
-import { byTestId, until, useFake } from '../../test/helpers';
+import { byTestId, until, useCore, type } from '../../test/helpers';
 
-async function type(testid: string, text: string) {
-  const el = byTestId(testid) as HTMLInputElement;
-  el.value = text;
-  await fireEvent.input(el);
+/** What core answers to `data`: the refusal the screen must show. */
+async function refusal(core: Awaited<ReturnType<typeof useCore>>, kind: 'territory' | 'person', data: unknown) {
+  return core.api.recordPut(kind, null, data as never).then(
+    () => {
+      throw new Error('core accepted it');
+    },
+    (e) => e as { message: string; field: string | null },
+  );
 }
 
 describe('territory creation', () => {
-  it('refuses an empty name in French and sends nothing', async () => {
-    const fake = await useFake({ initialised: true });
+  it('shows core’s refusal of an empty name next to the field, and creates nothing', async () => {
+    const core = await useCore({ initialised: true, demo: false });
     render(Territories);
     await fireEvent.click(byTestId('territory-new')!);
     await fireEvent.click(byTestId('territory-save')!);
     await until(() => !!byTestId('error-message'));
-    expect(byTestId('error-message')!.textContent).toContain('Le nom du territoire est obligatoire');
+    const expected = await refusal(core, 'territory', { name: '', kind: 'cite_educative' });
+    expect(expected.field).toBe('name');
+    expect(byTestId('error-message')!.textContent).toContain(sentence(expected.message));
     expect(byTestId('territory-name')!.getAttribute('aria-invalid')).toBe('true');
-    expect(fake.calls.filter((c) => c.command === 'record_put')).toHaveLength(0);
+    expect(await core.api.recordList('territory')).toHaveLength(0);
+  });
+
+  it('shows core’s refusal of a département code that does not exist', async () => {
+    const core = await useCore({ initialised: true, demo: false });
+    render(Territories);
+    await fireEvent.click(byTestId('territory-new')!);
+    await type('territory-name', 'Quartier des Tilleuls');
+    await type('territory-departement', '9A');
+    await fireEvent.click(byTestId('territory-save')!);
+    await until(() => !!byTestId('field-error-departement_code'));
+    const expected = await refusal(core, 'territory', { name: 'T', kind: 'qpv', departement_code: '9A' });
+    expect(byTestId('field-error-departement_code')!.textContent).toBe(sentence(expected.message));
+    expect(await core.api.recordList('territory')).toHaveLength(0);
   });
 
   it('creates the territory, selects it and opens it', async () => {
-    const fake = await useFake({ initialised: true });
+    const core = await useCore({ initialised: true, demo: false });
     render(Territories);
     await fireEvent.click(byTestId('territory-new')!);
     await type('territory-name', 'Quartier des Tilleuls');
@@ -34,17 +54,16 @@ describe('territory creation', () => {
     await type('territory-communes', 'Ajaccio, Bastelicaccia');
     await fireEvent.click(byTestId('territory-save')!);
     await until(() => router.route.parts.length === 1);
-    const t = fake.records.get(router.route.parts[0])!;
+    const t = await core.api.recordGet('territory', router.route.parts[0]);
     expect(t.data).toMatchObject({ name: 'Quartier des Tilleuls', kind: kind.value, departement_code: '2A', communes: ['Ajaccio', 'Bastelicaccia'] });
     expect(app.territoryId).toBe(t.id);
   });
 });
 
 describe('person consent', () => {
-  it('asks for the date of a given consent before saving', async () => {
-    const fake = await useFake();
-    const persons: never[] = [];
-    render(PersonsTab, { props: { persons, orgs: [], openId: 'nouvelle' } });
+  it('shows core’s refusal of a given consent without its date, then saves it with one', async () => {
+    const core = await useCore();
+    render(PersonsTab, { props: { persons: [], orgs: [], openId: 'nouvelle' } });
     await until(() => !!byTestId('person-form'));
     await type('person-name', 'Nadia Benali');
     const status = byTestId('person-consent-status') as HTMLSelectElement;
@@ -52,15 +71,19 @@ describe('person consent', () => {
     await fireEvent.change(status);
     await fireEvent.click(byTestId('person-save')!);
     await until(() => !!byTestId('field-error-consent.date'));
-    expect(byTestId('error-message')!.textContent).toContain('Indiquez la date');
-    expect(fake.calls.filter((c) => c.command === 'record_put')).toHaveLength(0);
+    const expected = await refusal(core, 'person', { territory_id: app.territoryId, name: 'N', consent: { status: 'given', date: null, how: '' } });
+    expect(expected.field).toBe('consent.date');
+    expect(byTestId('error-message')!.textContent).toContain(sentence(expected.message));
+    const named = async () => (await core.api.recordList('person')).filter((r) => r.data.name === 'Nadia Benali');
+    expect(await named()).toHaveLength(0);
+    // A day that does not exist cannot even be read as a date: the screen says so itself.
     await type('person-consent-date', '31/04/2026');
     await fireEvent.click(byTestId('person-save')!);
     await until(() => byTestId('error-message')!.textContent!.includes("31/04/2026 n'existe pas"));
     await type('person-consent-date', '30/04/2026');
     await fireEvent.click(byTestId('person-save')!);
-    await until(() => fake.calls.some((c) => c.command === 'record_put'));
-    const saved = [...fake.records.values()].find((r) => r.kind === 'person' && r.data.name === 'Nadia Benali')!;
+    await until(() => core.calls.filter((c) => c.command === 'record_put').length === 2 && !byTestId('error-message'));
+    const [saved] = await named();
     expect(saved.data.consent).toEqual({ status: 'given', date: '2026-04-30', how: '' });
   });
 });

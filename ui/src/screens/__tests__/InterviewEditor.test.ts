@@ -1,60 +1,55 @@
 import { fireEvent, render } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import InterviewEditor from '../InterviewEditor.svelte';
-import { byTestId, until, useFake } from '../../test/helpers';
+import { sentence } from '../../lib/errors';
+import { byTestId, until, useCore, type Core, type } from '../../test/helpers';
 
-async function type(testid: string, text: string) {
-  const el = byTestId(testid) as HTMLInputElement | HTMLTextAreaElement;
-  el.value = text;
-  await fireEvent.input(el);
-}
-
-const puts = (fake: { calls: { command: string; args: any }[] }) =>
-  fake.calls.filter((c) => c.command === 'record_put' && c.args.kind === 'interview');
+const puts = (core: Core) => core.calls.filter((c) => c.command === 'record_put' && c.args.kind === 'interview');
+const interview = async (core: Core, title: string) => (await core.api.recordList('interview')).find((r) => r.data.title === title);
 
 describe('interview capture', () => {
   it('autosaves after a pause and shows "Enregistré" only once the put resolved', async () => {
-    const fake = await useFake();
+    const core = await useCore();
     render(InterviewEditor, { props: { id: null } });
     await until(() => !!byTestId('interview-title'));
-    const release = fake.holdWrites();
+    const release = core.hold('record_put');
     await type('interview-title', 'Entretien avec la directrice');
     await type('answer-presentation.structure', 'Je dirige l’école depuis six ans.');
     expect(byTestId('save-state')!.textContent).toContain('Modifications non enregistrées');
-    await until(() => puts(fake).length === 1, 2000); // the pause (600 ms) sent one save
+    await until(() => puts(core).length === 1, 2000); // the pause (600 ms) sent one save
     expect(byTestId('save-state')!.dataset.state).toBe('saving');
     expect(byTestId('save-state')!.textContent).not.toContain('Enregistré');
     release();
     await until(() => byTestId('save-state')!.textContent!.includes('Enregistré'));
-    const record = [...fake.records.values()].find((r) => r.kind === 'interview' && r.data.title === 'Entretien avec la directrice');
+    const record = await interview(core, 'Entretien avec la directrice');
     expect(record?.data.answers['presentation.structure']).toBe('Je dirige l’école depuis six ans.');
   });
 
   it('keeps every keystroke typed while a save is in flight', async () => {
-    const fake = await useFake();
+    const core = await useCore();
     render(InterviewEditor, { props: { id: null } });
     await until(() => !!byTestId('interview-title'));
     await type('interview-title', 'Entretien PMI');
     await type('answer-presentation.structure', 'Première');
-    await until(() => puts(fake).length === 1, 2000);
+    await until(() => puts(core).length === 1, 2000);
     await until(() => byTestId('save-state')!.textContent!.includes('Enregistré'));
-    const release = fake.holdWrites();
+    const release = core.hold('record_put');
     await type('answer-presentation.structure', 'Première réponse');
     await fireEvent.focusOut(byTestId('answer-presentation.structure')!); // blur flushes at once
-    await until(() => puts(fake).length === 2);
+    await until(() => puts(core).length === 2);
     // typing goes on during the save
     await type('answer-presentation.structure', 'Première réponse complète');
     await type('interview-notes', 'Notes libres');
     release();
     await fireEvent.focusOut(byTestId('interview-notes')!);
     await until(() => byTestId('save-state')!.dataset.state === 'saved');
-    const record = [...fake.records.values()].find((r) => r.kind === 'interview' && r.data.title === 'Entretien PMI')!;
+    const record = (await interview(core, 'Entretien PMI'))!;
     expect(record.data.answers['presentation.structure']).toBe('Première réponse complète');
     expect(record.data.notes).toBe('Notes libres');
   });
 
   it('refuses an impossible date in French and sends nothing', async () => {
-    const fake = await useFake();
+    const core = await useCore();
     render(InterviewEditor, { props: { id: null } });
     await until(() => !!byTestId('interview-title'));
     await type('interview-title', 'Entretien CAF');
@@ -66,30 +61,31 @@ describe('interview capture', () => {
     expect(byTestId('field-error-date')!.textContent).toContain("n'existe pas");
     expect(byTestId('interview-date')!.getAttribute('aria-invalid')).toBe('true');
     expect(byTestId('save-state')!.textContent).not.toContain('Enregistré');
-    expect(puts(fake)).toHaveLength(0);
+    expect(puts(core)).toHaveLength(0);
   });
 
   it('refuses an empty title and saves nothing', async () => {
-    const fake = await useFake();
+    const core = await useCore();
     render(InterviewEditor, { props: { id: null } });
     await until(() => !!byTestId('interview-notes'));
     await type('interview-notes', 'Des notes sans titre');
     await fireEvent.focusOut(byTestId('interview-notes')!);
     await until(() => !!byTestId('error-message'));
     expect(byTestId('error-message')!.textContent).toContain('titre');
-    expect(puts(fake)).toHaveLength(0);
+    expect(puts(core)).toHaveLength(0);
   });
 
-  it('shows the backend refusal as is and keeps the record unchanged', async () => {
-    const fake = await useFake();
+  it('shows core’s refusal as is and keeps the record unchanged', async () => {
+    const core = await useCore();
     render(InterviewEditor, { props: { id: null } });
     await until(() => !!byTestId('interview-title'));
-    // a rule only the backend knows: it refuses, the message is shown as is
-    fake.validate = () => ({ code: 'invalid', message: 'le champ « title » dépasse 300 caractères', field: 'title' });
-    await type('interview-title', 'Un titre');
+    // A rule only core knows: no invisible control character in a text.
+    const title = 'Un titre\u0007';
+    const refusal = (await core.api.recordPut('interview', null, { title } as never).catch((e) => e)) as { message: string };
+    await type('interview-title', title);
     await fireEvent.focusOut(byTestId('interview-title')!);
     await until(() => !!byTestId('error-message'));
-    expect(byTestId('error-message')!.textContent).toContain('Le champ « title » dépasse 300 caractères');
-    expect([...fake.records.values()].filter((r) => r.kind === 'interview' && r.data.title === 'Un titre')).toHaveLength(0);
+    expect(byTestId('error-message')!.textContent).toContain(sentence(refusal.message));
+    expect((await core.api.recordList('interview')).filter((r) => r.data.title.startsWith('Un titre'))).toHaveLength(0);
   });
 });

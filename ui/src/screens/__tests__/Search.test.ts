@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import Search from '../Search.svelte';
 import Snippet from '../../components/Snippet.svelte';
 import { router } from '../../lib/router.svelte';
-import { byTestId, until, useFake } from '../../test/helpers';
+import { byTestId, until, useCore } from '../../test/helpers';
 
 describe('search', () => {
   it('highlights the parts of a snippet that matched', () => {
@@ -23,7 +23,7 @@ describe('search', () => {
   });
 
   it('finds records while typing, highlights hits and opens the chosen one with Enter', async () => {
-    await useFake();
+    await useCore();
     render(Search);
     const kind = byTestId('search-kind') as HTMLSelectElement;
     kind.value = 'interview';
@@ -44,7 +44,7 @@ describe('search', () => {
   });
 
   it('says so when nothing matches', async () => {
-    await useFake();
+    await useCore();
     render(Search);
     const input = byTestId('search-input') as HTMLInputElement;
     input.value = 'zzzzzz';

@@ -1,17 +1,11 @@
 import { fireEvent, render } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import WorkshopEditor from '../WorkshopEditor.svelte';
-import { byTestId, until, useFake } from '../../test/helpers';
-
-async function type(testid: string, text: string) {
-  const el = byTestId(testid) as HTMLInputElement;
-  el.value = text;
-  await fireEvent.input(el);
-}
+import { byTestId, eventually, until, useCore, type } from '../../test/helpers';
 
 describe('workshop', () => {
   it('turns a decision into an action in one gesture', async () => {
-    const fake = await useFake();
+    const core = await useCore();
     render(WorkshopEditor, { props: { id: null } });
     await until(() => !!byTestId('workshop-title'));
     await type('workshop-title', 'COPIL de lancement');
@@ -20,27 +14,27 @@ describe('workshop', () => {
     await fireEvent.click(byTestId('decision-to-action-0')!);
     await until(() => !!byTestId('decision-action-link-0'));
     const actionId = byTestId('decision-action-link-0')!.dataset.id!;
-    const action = fake.records.get(actionId)!;
+    const action = await core.api.recordGet('action', actionId);
     expect(action.kind).toBe('action');
     expect(action.data.title).toBe('Ouvrir un lieu d’accueil parents-enfants');
     expect(action.data.status).toBe('retenue');
-    const workshop = [...fake.records.values()].find((r) => r.kind === 'workshop' && r.data.title === 'COPIL de lancement')!;
+    const workshop = (await core.api.recordList('workshop')).find((r) => r.data.title === 'COPIL de lancement')!;
     expect(workshop.data.decisions[0].action_id).toBe(actionId);
     // the next autosave keeps the link
     await type('workshop-place', 'Mairie');
     await fireEvent.focusOut(byTestId('workshop-place')!);
-    await until(() => fake.records.get(workshop.id)!.data.place === 'Mairie');
-    expect(fake.records.get(workshop.id)!.data.decisions[0].action_id).toBe(actionId);
+    await eventually(async () => (await core.api.recordGet('workshop', workshop.id)).data.place === 'Mairie');
+    expect((await core.api.recordGet('workshop', workshop.id)).data.decisions[0].action_id).toBe(actionId);
   });
 
   it('« Ajouter » adds exactly what the field holds, and typing in it alone changes nothing to save', async () => {
-    const fake = await useFake();
+    const core = await useCore();
     render(WorkshopEditor, { props: { id: null } });
     await until(() => !!byTestId('workshop-title'));
     await type('workshop-title', 'Premier COPIL territorial');
     await fireEvent.focusOut(byTestId('workshop-title')!);
     await until(() => byTestId('save-state')!.dataset.state === 'saved');
-    const puts = () => fake.calls.filter((c) => c.command === 'record_put').length;
+    const puts = () => core.calls.filter((c) => c.command === 'record_put').length;
     const before = puts();
     // A draft: not part of the workshop until « Ajouter ».
     await type('workshop-add-name', 'Mme Lefort, ad');
@@ -51,13 +45,13 @@ describe('workshop', () => {
     (byTestId('workshop-add-name') as HTMLInputElement).value = 'Mme Lefort, adjointe au maire';
     await fireEvent.click(byTestId('workshop-add-name-submit')!);
     await until(() => byTestId('save-state')!.dataset.state === 'saved' && puts() > before);
-    const workshop = [...fake.records.values()].find((r) => r.kind === 'workshop' && r.data.title === 'Premier COPIL territorial')!;
+    const workshop = (await core.api.recordList('workshop')).find((r) => r.data.title === 'Premier COPIL territorial')!;
     expect(workshop.data.participants.map((p: { name: string }) => p.name)).toEqual(['Mme Lefort, adjointe au maire']);
     expect((byTestId('workshop-add-name') as HTMLInputElement).value).toBe('');
   });
 
   it('refuses to create the action while the workshop has no title', async () => {
-    const fake = await useFake();
+    const core = await useCore();
     render(WorkshopEditor, { props: { id: null } });
     await until(() => !!byTestId('workshop-title'));
     await type('workshop-decision-new', 'Une décision');
@@ -65,6 +59,6 @@ describe('workshop', () => {
     await fireEvent.click(byTestId('decision-to-action-0')!);
     await until(() => !!byTestId('action-error'));
     expect(byTestId('action-error')!.textContent).toContain('titre');
-    expect(fake.calls.some((c) => c.command === 'decision_to_action')).toBe(false);
+    expect(core.calls.some((c) => c.command === 'decision_to_action')).toBe(false);
   });
 });

@@ -1,0 +1,57 @@
+// The screens' typed client of core's commands. A `Transport` carries one call by name — Tauri's
+// `invoke` in the application (tauri.ts), `maillage serve` in the component tests and previews
+// (../test/serve.ts) — and `call` is typed by the generated `Commands` map, which
+// src-tauri/tests/typescript.rs writes from core's one list of commands: a command renamed, an
+// argument added or a result changed in Rust is a type error here. `connect` gives the screens
+// their `Backend`, the same over any transport; it holds no rule.
+import type { Backend } from './api';
+import type { CommandArgs, CommandName, CommandProgress, CommandResult } from './generated';
+import type { JsonValue } from './generated/serde_json/JsonValue';
+import type { Kind, KindData, Record } from './types';
+
+export interface Transport {
+  /** Runs one command; rejects with an `ApiError` ({ code, message, field }, message in French). */
+  call<C extends CommandName>(command: C, args: CommandArgs<C>, onProgress?: (progress: CommandProgress<C>) => void): Promise<CommandResult<C>>;
+  /** See `Backend.guardClose`. */
+  guardClose(beforeClose: () => Promise<boolean>): void;
+}
+
+/** A record's `data` travels as JSON; the screens read it as the type of its kind. */
+const typed = <K extends Kind>(r: Promise<CommandResult<'record_get'>>) => r as Promise<Record<KindData[K]>>;
+const json = (data: unknown) => data as JsonValue;
+
+export function connect(t: Transport): Backend {
+  return {
+    status: () => t.call('status', {}),
+    init: (facilitator) => t.call('init', { facilitator }),
+    recordPut: (kind, id, data) => typed(t.call('record_put', { kind, id: id ?? null, data: json(data) })),
+    recordPutMany: (items) => t.call('record_put_many', { items }),
+    recordGet: (kind, id) => typed(t.call('record_get', { kind, id })),
+    recordList: (kind, territoryId) =>
+      t.call('record_list', { kind, territoryId: territoryId ?? null }) as Promise<Record<KindData[typeof kind]>[]>,
+    recordDelete: async (kind, id) => {
+      await t.call('record_delete', { kind, id });
+    },
+    search: (request) => t.call('search', { request }),
+    stats: (territoryId) => t.call('stats', { territoryId: territoryId ?? null }),
+    territoryOverview: (territoryId) => t.call('territory_overview', { territoryId }) as ReturnType<Backend['territoryOverview']>,
+    vocabulary: () => t.call('vocabulary', {}),
+    decisionToAction: (workshopId, index) => typed<'action'>(t.call('decision_to_action', { workshopId, index })),
+    demo: (request) => t.call('demo', { request }),
+    check: () => t.call('check', {}),
+    backupNow: () => t.call('backup_now', {}),
+    listBackups: () => t.call('list_backups', {}),
+    restore: (file) => t.call('restore', { file }),
+    keysShow: () => t.call('keys_show', {}),
+    exportBundle: (request, onProgress) => t.call('export_bundle', { request }, onProgress),
+    verifyBundle: (file) => t.call('verify_bundle', { file }),
+    importBundle: (file, dryRun) => t.call('import_bundle', { file, dryRun }),
+    conflicts: (includeResolved) => t.call('conflicts', { includeResolved: includeResolved ?? false }),
+    resolveConflict: (id, keep) => t.call('resolve_conflict', { id, keep }),
+    hqPublicKeys: () => t.call('hq_public_keys', {}),
+    setHqPublicKeys: (keys) => t.call('set_hq_public_keys', { keys }),
+    exchangePlaces: () => t.call('exchange_places', {}),
+    bundleFiles: (dir) => t.call('bundle_files', { dir }),
+    guardClose: (beforeClose) => t.guardClose(beforeClose),
+  };
+}

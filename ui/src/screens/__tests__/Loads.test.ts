@@ -1,0 +1,56 @@
+// No screen waits for ever on « Chargement… »: when core cannot answer a load, each screen shows
+// core's French message with « Réessayer », which loads again.
+import { fireEvent, render } from '@testing-library/svelte';
+import type { Component } from 'svelte';
+import { describe, expect, it } from 'vitest';
+import { setBackend, type ApiError } from '../../backend';
+import { app } from '../../lib/app.svelte';
+import { sentence } from '../../lib/errors';
+import { brokenCore, byTestId, until, useCore } from '../../test/helpers';
+import Actors from '../Actors.svelte';
+import ActionEditor from '../ActionEditor.svelte';
+import Exchanges from '../Exchanges.svelte';
+import Indicators from '../Indicators.svelte';
+import Interviews from '../Interviews.svelte';
+import Plan from '../Plan.svelte';
+import PracticeEditor from '../PracticeEditor.svelte';
+import Practices from '../Practices.svelte';
+import Settings from '../Settings.svelte';
+import TerritoryDetail from '../TerritoryDetail.svelte';
+import ThemeAnalysis from '../ThemeAnalysis.svelte';
+import Workshops from '../Workshops.svelte';
+
+const SOME_ID = '0192c3a4-0000-7000-8000-000000000001';
+
+const SCREENS: [string, Component<any>, object][] = [
+  ['Acteurs', Actors, {}],
+  ['Entretiens', Interviews, {}],
+  ['Analyse thématique', ThemeAnalysis, {}],
+  ['Ateliers', Workshops, {}],
+  ['Plan d’action', Plan, {}],
+  ['Action', ActionEditor, { id: SOME_ID }],
+  ['Indicateurs', Indicators, { territoryId: SOME_ID, actionId: null }],
+  ['Pratiques inspirantes', Practices, {}],
+  ['Fiche de pratique', PracticeEditor, { id: SOME_ID }],
+  ['Territoire', TerritoryDetail, { id: SOME_ID }],
+  ['Paramètres', Settings, {}],
+  ['Échanges', Exchanges, {}],
+];
+
+describe('a load core cannot answer', () => {
+  it.each(SCREENS)('%s: core’s message and « Réessayer », never an endless « Chargement… »', async (_, screen, props) => {
+    await useCore({ initialised: true, demo: false }); // the vocabulary, as at start-up
+    app.territoryId = SOME_ID;
+    const broken = brokenCore();
+    setBackend(broken.backend);
+    const refusal = (await broken.api.status().catch((e) => e)) as ApiError;
+    render(screen, { props });
+    await until(() => !!byTestId('load-error'));
+    expect(byTestId('load-error')!.getAttribute('role')).toBe('alert');
+    expect(byTestId('load-error')!.textContent).toContain(sentence(refusal.message));
+    const before = broken.calls.length;
+    await fireEvent.click(byTestId('load-retry')!);
+    await until(() => broken.calls.length > before);
+    await until(() => !!byTestId('load-error'));
+  });
+});
