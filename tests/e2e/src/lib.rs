@@ -383,9 +383,16 @@ impl App {
         let pid = app_pid(driver).ok_or("the application's process was not found")?;
         request_close(pid)?;
         let deadline = Instant::now() + PATIENCE;
+        let mut again = Instant::now() + Duration::from_secs(8);
         while Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid) {
             if Instant::now() > deadline {
                 return Err("the application did not quit after its window was closed".into());
+            }
+            // On a loaded machine the window manager's message can arrive before the window
+            // listens for it: a person clicks the close button again, so does the test.
+            if Instant::now() > again {
+                let _ = request_close(pid);
+                again = Instant::now() + Duration::from_secs(8);
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

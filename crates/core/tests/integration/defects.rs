@@ -12,6 +12,15 @@ use crate::exchange::{assert_refused, hostile_setup, pack, resign, set_entry, un
 
 // ---------------------------------------------------------------- helpers
 
+/// With `MAILLAGE_WRITE_CORPUS=1`, keeps a crafted bundle in the fuzzer's corpus
+/// (`fuzz/corpus/bundle_reader/`), where `the_fuzz_corpus_is_read_without_a_panic` reads it.
+fn keep_in_corpus(name: &str, bytes: &[u8]) {
+    if std::env::var_os("MAILLAGE_WRITE_CORPUS").is_some() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/bundle_reader");
+        std::fs::write(dir.join(format!("{name}.maillage")), bytes).unwrap();
+    }
+}
+
 /// Rewrites the lines of `entry` with `f` (each line a JSON record) and re-signs the bundle with
 /// the source device's own key: only the checks after the signature can refuse it.
 fn forge(
@@ -178,6 +187,7 @@ fn a_version_at_the_counter_maximum_is_still_outranked_and_exports_keep_importin
     let bytes = forge(&entries, &attacker.signing_key(), "records/organisation.jsonl", |v| {
         v["version"] = json!(crafted);
     });
+    keep_in_corpus("hostile-counter-at-its-maximum", &bytes);
     let mut store = Device::new("Camille");
     store.import(&bytes);
 
@@ -208,6 +218,7 @@ fn a_version_more_than_a_year_ahead_is_refused_at_import() {
     let h = hostile_setup();
     let far = format!("{:016x}.ffffffff.ffffffff-ffff-ffff-ffff-ffffffffffff", 4_102_444_800_000u64); // 2100
     let bytes = forge(&h.entries, &h.source.signing_key(), "records/organisation.jsonl", |v| v["version"] = json!(far));
+    keep_in_corpus("hostile-version-in-2100", &bytes);
     assert_refused(&h.store, &bytes, Some(BundleCheck::Records), "futur", "version in 2100");
 }
 
@@ -427,6 +438,7 @@ fn a_bundle_is_held_to_the_rules_of_a_local_write() {
     ];
     let _ = org;
     for (what, bytes, words) in cases {
+        keep_in_corpus(&format!("hostile-{}", what.replace(' ', "-").replace(['«', '»'], "")), &bytes);
         assert_refused(&store, &bytes, Some(BundleCheck::Records), words, what);
     }
 
