@@ -3,6 +3,7 @@
 //! whoever reads them (the `targets` object says which they are).
 
 mod exchange;
+mod national;
 
 use std::path::Path;
 use std::time::Instant;
@@ -21,6 +22,11 @@ fn main() {
         println!("{}", search_latency(&api));
         return;
     }
+    // MAILLAGE_BENCH_ONLY=national: only headquarters at national scale (see national.rs for its size).
+    if std::env::var("MAILLAGE_BENCH_ONLY").as_deref() == Ok("national") {
+        println!("{}", serde_json::to_string_pretty(&national::run(dir.path())).expect("JSON"));
+        return;
+    }
     report.insert("autosave_ms".into(), autosave(dir.path()));
     report.insert("autosave_during_export_ms".into(), autosave_during_export(dir.path()));
     // MAILLAGE_BENCH_ONLY=autosave: only the two autosave figures.
@@ -32,6 +38,7 @@ fn main() {
     report.insert("search_ms".into(), search);
     report.insert("bulk_put".into(), bulk);
     report.insert("exchange".into(), exchange::run(dir.path()));
+    report.insert("national".into(), national::run(dir.path()));
     report.insert(
         "targets".into(),
         json!({"autosave_ms.p99": "<= 10", "autosave_during_export_ms.ratio_p99": "<= 2", "search_ms.median": "<= 3", "search_ms.p99": "<= 20",
@@ -104,7 +111,7 @@ fn autosave_during_export(dir: &Path) -> Value {
     let id = api.put(Kind::Interview, None, data.clone()).expect("interview").id;
     let mut text = String::new();
     let mut save = |api: &Api, i: usize| {
-        text.push_str(if i % 7 == 0 { "coopération " } else { "mot " });
+        text.push_str(if i.is_multiple_of(7) { "coopération " } else { "mot " });
         data["answers"] = json!({"presentation.structure": text.clone()});
         let t = Instant::now();
         api.put(Kind::Interview, Some(id), data.clone()).expect("autosave");

@@ -53,9 +53,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Import bundles, each in its own transaction; exit 1 if any was refused.
+    /// Import bundles (a folder: every `*.maillage` in it, in name order), each in its own
+    /// transaction; exit 1 if any was refused.
     Import {
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required = true, value_name = "FILE_OR_DIR")]
         files: Vec<PathBuf>,
         #[arg(long, value_name = "HQ_KEY")]
         identity: Option<PathBuf>,
@@ -188,6 +189,11 @@ pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode,
         }
         Command::Import { files, identity, dry_run, json } => {
             let opts = ImportOptions { identity, dry_run };
+            // A folder stands for every `*.maillage` in it, in name order.
+            let files = api::bundle_paths(&files)?;
+            if files.is_empty() && !json {
+                writeln!(out, "Aucun paquet (*.maillage) à importer.").map_err(out_err)?;
+            }
             let mut refused = 0;
             let mut reports = Vec::new();
             for file in &files {

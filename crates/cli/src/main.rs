@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod exchange;
+mod national;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -96,6 +97,11 @@ enum Command {
     Restore { file: PathBuf },
     #[command(flatten)]
     Exchange(exchange::Command),
+    /// Headquarters: every territory at once, the national tables (XLSX, CSV).
+    National {
+        #[command(subcommand)]
+        command: national::Command,
+    },
     /// The application's commands as JSON lines on stdin/stdout (the UI's tests run on it).
     Serve(serve::Args),
 }
@@ -206,6 +212,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     if let Command::Exchange(command) = cli.command {
         return exchange::run(&path, command, out);
     }
+    if let Command::National { command } = cli.command {
+        return national::run(&path, command, out);
+    }
     if let Command::Serve(args) = cli.command {
         serve::run(&path, args, &mut std::io::stdin().lock(), out)?;
         return Ok(ExitCode::SUCCESS);
@@ -224,7 +233,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     }
     let api = Api::open(&path)?;
     match cli.command {
-        Command::Exchange(_) | Command::Init { .. } | Command::Serve(_) => unreachable!("handled above"),
+        Command::Exchange(_) | Command::National { .. } | Command::Init { .. } | Command::Serve(_) => {
+            unreachable!("handled above")
+        }
         Command::Demo { territory, interviews, workshops, actions, seed, json } => {
             let report = api.demo(&DemoRequest { territory, interviews, workshops, actions, seed })?;
             if json {

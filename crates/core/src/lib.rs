@@ -35,6 +35,7 @@ pub mod domain;
 pub mod error;
 pub mod hash;
 pub mod log;
+mod national;
 pub mod privacy;
 pub mod refusal;
 #[cfg(feature = "test-support")]

@@ -25,7 +25,19 @@ import type {
   Status,
   TerritoryOverview,
   Vocabulary,
+  WorkedIn,
 } from './types';
+
+/** What the system's file dialog is asked for. */
+export interface FileChoice {
+  /** `open` a file, `save` to a new file, or choose a `folder`. */
+  mode: 'open' | 'save' | 'folder';
+  title: string;
+  /** The folder or file proposed first (`save`: the file name proposed). */
+  defaultPath?: string;
+  /** `[{ name: 'Paquet Maillage', extensions: ['maillage'] }]` */
+  filters?: { name: string; extensions: string[] }[];
+}
 
 export interface Backend {
   status(): Promise<Status>;
@@ -45,6 +57,18 @@ export interface Backend {
   backupNow(): Promise<BackupReport>;
   listBackups(): Promise<BackupReport[]>;
   restore(file: string): Promise<RestoreReport>;
+  /** A backup to a file chosen by the person (a USB key…); `force` replaces an existing file. */
+  backupTo(file: string, force?: boolean): Promise<BackupReport>;
+  /** Restores a backup file chosen by the person in the open dialog. */
+  restoreFrom(file: string): Promise<RestoreReport>;
+  /** Where the facilitator last worked (reopened at launch), or null. */
+  lastWorkedIn(): Promise<WorkedIn | null>;
+  rememberWorkedIn(place: WorkedIn): Promise<void>;
+  /**
+   * The system's open or save dialog: the path chosen, or null when the person cancelled or when
+   * there is no system dialog (a browser preview): the screen then lets the path be typed.
+   */
+  chooseFile(choice: FileChoice): Promise<string | null>;
   // Échanges: bundles, conflicts, headquarters' keys, where bundles go.
   keysShow(): Promise<KeysReport>;
   /** Writes a bundle; `onProgress` hears how far it is (records read, then the file written). */

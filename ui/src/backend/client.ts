@@ -4,7 +4,7 @@
 // src-tauri/tests/typescript.rs writes from core's one list of commands: a command renamed, an
 // argument added or a result changed in Rust is a type error here. `connect` gives the screens
 // their `Backend`, the same over any transport; it holds no rule.
-import type { Backend } from './api';
+import type { Backend, FileChoice } from './api';
 import type { CommandArgs, CommandName, CommandProgress, CommandResult } from './generated';
 import type { JsonValue } from './generated/serde_json/JsonValue';
 import type { Kind, KindData, Record } from './types';
@@ -14,6 +14,8 @@ export interface Transport {
   call<C extends CommandName>(command: C, args: CommandArgs<C>, onProgress?: (progress: CommandProgress<C>) => void): Promise<CommandResult<C>>;
   /** See `Backend.guardClose`. */
   guardClose(beforeClose: () => Promise<boolean>): void;
+  /** See `Backend.chooseFile`; absent where there is no system dialog. */
+  chooseFile?(choice: FileChoice): Promise<string | null>;
 }
 
 /** A record's `data` travels as JSON; the screens read it as the type of its kind. */
@@ -42,6 +44,13 @@ export function connect(t: Transport): Backend {
     backupNow: () => t.call('backup_now', {}),
     listBackups: () => t.call('list_backups', {}),
     restore: (file) => t.call('restore', { file }),
+    backupTo: (file, force) => t.call('backup_to', { file, force: force ?? false }),
+    restoreFrom: (file) => t.call('restore_from', { file }),
+    lastWorkedIn: () => t.call('last_worked_in', {}),
+    rememberWorkedIn: async (place) => {
+      await t.call('remember_worked_in', { place });
+    },
+    chooseFile: (choice) => (t.chooseFile ? t.chooseFile(choice) : Promise.resolve(null)),
     keysShow: () => t.call('keys_show', {}),
     exportBundle: (request, onProgress) => t.call('export_bundle', { request }, onProgress),
     verifyBundle: (file) => t.call('verify_bundle', { file }),

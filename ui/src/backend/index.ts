@@ -4,7 +4,7 @@
 import type { Backend } from './api';
 import { connect } from './client';
 
-export type { Backend } from './api';
+export type { Backend, FileChoice } from './api';
 export type { Transport } from './client';
 export { connect } from './client';
 export * from './types';

@@ -30,6 +30,21 @@ export const tauriTransport: Transport = {
       throw normalise(e);
     }
   },
+  async chooseFile(choice) {
+    // The dialog plugin's own commands (the capability grants `open` and `save` only).
+    const options = {
+      title: choice.title,
+      defaultPath: choice.defaultPath,
+      filters: choice.filters,
+      ...(choice.mode === 'save' ? {} : { directory: choice.mode === 'folder', multiple: false }),
+    };
+    try {
+      const chosen = await invoke<string | string[] | null>(choice.mode === 'save' ? 'plugin:dialog|save' : 'plugin:dialog|open', { options });
+      return Array.isArray(chosen) ? (chosen[0] ?? null) : chosen;
+    } catch (e) {
+      throw normalise(e);
+    }
+  },
   guardClose(beforeClose) {
     // Tauri awaits this handler, then destroys the window unless it was prevented: the pending
     // save lands first.

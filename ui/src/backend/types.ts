@@ -40,7 +40,9 @@ export type {
   SnippetPart,
   Status,
   StepSummary,
+  ChecklistItem,
   Vocabulary,
+  WorkedIn,
   WorkshopNote,
 } from './generated';
 

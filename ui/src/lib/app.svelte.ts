@@ -29,6 +29,11 @@ export function kindLabel(kind: string): string {
   return l.charAt(0).toUpperCase() + l.slice(1);
 }
 
+/** A demo territory (`data.demo`, set by core's demo): examples, never real data. */
+export function isDemo(t: { data: unknown } | null | undefined): boolean {
+  return !!t && (t.data as { demo?: boolean }).demo === true;
+}
+
 export function currentTerritory(): Record<Territory> | null {
   return app.territories.find((t) => t.id === app.territoryId) ?? null;
 }
@@ -59,11 +64,36 @@ export async function refreshTerritories(): Promise<void> {
 }
 
 /** Loads what every screen needs; the screens appear (app.status set) only once the current
- *  territory is known, so that an editor opened at start-up writes in it. */
-export async function loadApp(): Promise<void> {
+ *  territory is known, so that an editor opened at start-up writes in it. Returns the screen
+ *  the facilitator last worked in (its territory made current), to reopen at launch. */
+export async function loadApp(): Promise<string | null> {
   const b = backend();
   const status = await b.status();
   app.vocab = await b.vocabulary();
-  if (status.initialised) await refreshTerritories();
+  let screen: string | null = null;
+  if (status.initialised) {
+    await refreshTerritories();
+    // Core forgets the place once its territory is gone; a failure only means no reopening.
+    const place = await b.lastWorkedIn().catch(() => null);
+    if (place) {
+      if (place.territory_id && app.territories.some((t) => t.id === place.territory_id)) setTerritory(place.territory_id);
+      screen = place.screen;
+    }
+  }
   app.status = status;
+  return screen;
+}
+
+let lastRemembered = '';
+/** Remembers where the facilitator works now (a local setting in core), once per change. */
+export function rememberWorkedIn(screen: string): void {
+  const place = { territory_id: app.territoryId, screen: screen.slice(0, 200) };
+  const key = JSON.stringify(place);
+  if (key === lastRemembered) return;
+  lastRemembered = key;
+  backend()
+    .rememberWorkedIn(place)
+    .catch(() => {
+      lastRemembered = '';
+    });
 }

@@ -43,6 +43,17 @@ export async function flushAll(): Promise<void> {
   await Promise.all([...live].map((s) => s.flush()));
 }
 
+/**
+ * A field checked when the person leaves it, not while typing (a date: `22/1` is not wrong yet):
+ * the input carries `data-check-on-leave`. While it has the focus, a pause in typing refuses
+ * nothing and says nothing; leaving it (the editors flush on `focusout`) checks it.
+ */
+function typingInFieldCheckedOnLeave(): boolean {
+  if (typeof document === 'undefined') return false;
+  const el = document.activeElement;
+  return el instanceof HTMLElement && el.dataset.checkOnLeave !== undefined;
+}
+
 /** Whether some editor holds changes not yet stored. */
 export function anyUnsaved(): boolean {
   return [...live].some((s) => s.state === 'dirty' || s.state === 'saving' || s.state === 'error');
@@ -88,7 +99,7 @@ export class Autosaver<T> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      void this.#run();
+      void this.#run(true);
     }, this.delay);
   }
 
@@ -147,7 +158,8 @@ export class Autosaver<T> {
     return this.#read();
   }
 
-  async #run(): Promise<void> {
+  /** `paused`: run by a pause in typing (not a flush: leaving a field, a route change, a close). */
+  async #run(paused = false): Promise<void> {
     for (;;) {
       if (this.#inflight) {
         await this.#inflight;
@@ -156,6 +168,12 @@ export class Autosaver<T> {
       if (!this.#changed) return;
       const value = this.#snapshot();
       const refused = this.#check?.(value) ?? null;
+      if (refused && paused && typingInFieldCheckedOnLeave()) {
+        // Still being typed: checked (and said) when the field is left.
+        this.error = null;
+        this.state = 'dirty';
+        return;
+      }
       if (refused) {
         // Nothing is sent; the change stays pending so that a corrected one replaces it.
         this.error = refused;

@@ -22,7 +22,7 @@ describe('French dates', () => {
   it('refuses a day that does not exist, in French', () => {
     const r = parseFrDate('30/02/2026');
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.message).toContain("30/02/2026 n'existe pas");
+    if (!r.ok) expect(r.message).toContain("30/02/2026 n’existe pas");
   });
 
   it('refuses text that is not a date, and an empty required date', () => {

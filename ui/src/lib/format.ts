@@ -46,14 +46,14 @@ export function parseFrDate(typed: string, required = false): DateParse {
   } else if ((match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t))) {
     [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
   } else {
-    return { ok: false, message: `« ${t} » n'est pas une date : écrivez-la au format JJ/MM/AAAA (par exemple 22/11/2026).` };
+    return { ok: false, message: `« ${t} » n’est pas une date : écrivez-la au format JJ/MM/AAAA (par exemple 22/11/2026).` };
   }
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
-    return { ok: false, message: `Le ${pad(d)}/${pad(m)}/${y} n'existe pas : vérifiez le jour et le mois.` };
+    return { ok: false, message: `Le ${pad(d)}/${pad(m)}/${y} n’existe pas : vérifiez le jour et le mois.` };
   }
   if (y < 1900 || y > 2200) {
-    return { ok: false, message: `L'année ${y} n'est pas plausible : indiquez une année entre 1900 et 2200.` };
+    return { ok: false, message: `L’année ${y} n’est pas plausible : indiquez une année entre 1900 et 2200.` };
   }
   return { ok: true, iso: `${y}-${pad(m)}-${pad(d)}` };
 }
@@ -76,7 +76,7 @@ export type NumberParse = { ok: true; value: number | null } | { ok: false; mess
 export function parseFrNumber(typed: string, required = false): NumberParse {
   const t = typed.trim().replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
   if (!t) return required ? { ok: false, message: 'Indiquez une valeur.' } : { ok: true, value: null };
-  if (!/^-?\d+(\.\d+)?$/.test(t)) return { ok: false, message: `« ${typed.trim()} » n'est pas un nombre (exemple : 12,5).` };
+  if (!/^-?\d+(\.\d+)?$/.test(t)) return { ok: false, message: `« ${typed.trim()} » n’est pas un nombre (exemple : 12,5).` };
   return { ok: true, value: Number(t) };
 }
 

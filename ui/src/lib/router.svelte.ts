@@ -43,6 +43,13 @@ export function parseHash(hash: string): Route {
   return { section, parts, query: new URLSearchParams(qs ?? '') };
 }
 
+/** The path of a route, as `navigate` takes it: `/entretiens/<id>?…`. */
+export function pathOf(route: Route): string {
+  const path = '/' + [route.section, ...route.parts.map(encodeURIComponent)].join('/');
+  const qs = route.query.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
 export const router = $state<{ route: Route }>({
   route: parseHash(typeof location === 'undefined' ? '' : location.hash),
 });

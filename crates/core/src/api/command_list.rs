@@ -30,6 +30,15 @@ commands! {
     list_backups() -> Vec<BackupReport> => api.list_backups();
     /// Only a backup that `list_backups` returned: the window never names an arbitrary file.
     restore(file: String) -> RestoreReport => api.restore(&listed_backup(api, &file)?);
+    /// A backup to the file the person chose in the system's save dialog (a USB key…); an
+    /// existing file is replaced only with `force`.
+    backup_to(file: String, force: Option<bool>) -> BackupReport => api.backup(Path::new(&file), force.unwrap_or(false));
+    /// A backup the person chose in the system's open dialog (on a USB key…).
+    restore_from(file: String) -> RestoreReport => api.restore(Path::new(&file));
+
+    /// Where the facilitator last worked: reopened at launch (none once its territory is gone).
+    last_worked_in() -> Option<WorkedIn> => api.last_worked_in();
+    remember_worked_in(place: WorkedIn) -> () => api.remember_worked_in(&place);
 
     keys_show() -> KeysReport => api.keys();
     export_bundle(request: ExportRequest) -> ExportReport, progress ExportProgress

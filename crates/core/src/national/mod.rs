@@ -24,10 +24,10 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
-use crate::domain::{Kind, RecordId};
+use crate::domain::RecordId;
 use crate::error::{Error, Result};
 
-pub use context::Context;
+pub use context::{Context, TerritoryFacts};
 pub use readme::About;
 pub use sheets::SHEETS;
 
@@ -230,22 +230,6 @@ pub(crate) fn write_atomically(out: &Path, write: impl FnOnce(std::fs::File) -> 
         let _ = std::fs::remove_file(&temp);
     }
     result
-}
-
-/// The kinds the tables carry, for the "Lisez-moi" sheet.
-pub fn kinds_carried() -> Vec<Kind> {
-    vec![
-        Kind::Territory,
-        Kind::Organisation,
-        Kind::Person,
-        Kind::CooperationLink,
-        Kind::Interview,
-        Kind::Workshop,
-        Kind::Action,
-        Kind::Indicator,
-        Kind::Measurement,
-        Kind::Practice,
-    ]
 }
 
 #[cfg(test)]

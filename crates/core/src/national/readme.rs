@@ -106,7 +106,7 @@ pub fn rows(about: &About, mode: Mode) -> Vec<Vec<Cell>> {
             Cell::number(kept.territories.len() as u32),
         ];
         if mode == Mode::Identified {
-            row.push(t(kept.facilitator));
+            row.push(Cell::text(kept.facilitator));
         }
         out.push(row);
     }

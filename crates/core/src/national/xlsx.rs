@@ -10,7 +10,7 @@ use std::path::Path;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use super::{cut, readme, rows, About, Cell, Context, Mode, Written, SHEETS};
+use super::{cut, readme, rows, About, Cell, Context, Written, SHEETS};
 use crate::error::{Error, Result};
 
 /// Excel's last row index (0-based): 1,048,576 rows in all.
@@ -206,9 +206,4 @@ fn put(
         }
     }
     Ok(())
-}
-
-#[allow(dead_code)]
-fn _mode_is_used(m: Mode) -> Mode {
-    m
 }

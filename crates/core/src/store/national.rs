@@ -120,7 +120,6 @@ pub fn imported_bundles(conn: &Connection) -> Result<Vec<ImportedBundle>> {
 pub struct LiveRow<'a> {
     pub id: RecordId,
     pub territory_id: Option<RecordId>,
-    pub created_by: &'a str,
     pub updated_at: &'a str,
     pub data: &'a str,
 }
@@ -128,7 +127,7 @@ pub struct LiveRow<'a> {
 /// Every live record of `kind`, one at a time, by territory then date then id.
 pub fn for_each_live(conn: &Connection, kind: Kind, mut f: impl FnMut(LiveRow<'_>) -> Result<()>) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, territory_id, created_by, updated_at, data FROM record
+        "SELECT id, territory_id, updated_at, data FROM record
          WHERE kind = ?1 AND deleted = 0
          ORDER BY territory_id, date, id",
     )?;
@@ -141,9 +140,8 @@ pub fn for_each_live(conn: &Connection, kind: Kind, mut f: impl FnMut(LiveRow<'_
         f(LiveRow {
             id: RecordId::parse(text(row, 0)?)?,
             territory_id: territory,
-            created_by: text(row, 2)?,
-            updated_at: text(row, 3)?,
-            data: text(row, 4)?,
+            updated_at: text(row, 2)?,
+            data: text(row, 3)?,
         })?;
     }
     Ok(())

@@ -5,6 +5,7 @@ mod analysis;
 mod defects;
 mod shape;
 mod exchange;
+mod national;
 mod first_day;
 mod safety;
 
