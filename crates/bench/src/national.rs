@@ -76,9 +76,11 @@ pub fn run_with(dir: &Path, territories: u64, scale: u64) -> Value {
     let raw_secs = raw_insert(hq.store_path(), &dir.join("raw-national.sqlite3"));
 
     // The dashboard.
+    let t = Instant::now();
     hq.national_status().expect("warm-up");
+    let rounds = if t.elapsed().as_secs_f64() > 0.5 { 3 } else { 10 };
     let mut status = Vec::new();
-    for _ in 0..10 {
+    for _ in 0..rounds {
         let t = Instant::now();
         let list = hq.national_status().expect("status");
         status.push(t.elapsed().as_secs_f64() * 1000.0);

@@ -9,7 +9,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("le type d'enregistrement « {0} » n'existe pas (types possibles : {names})", names = kind_names())]
+    /// The text given is kept for the caller, never shown.
+    #[error("ce type d'enregistrement n'existe pas (types possibles : {names})", names = kind_names())]
     UnknownKind(String),
 
     /// The text given is kept for the caller, never shown: it can be anything a person typed.

@@ -3,6 +3,7 @@
 //! One test binary per crate: the exchange (bundle) tests are a module of it.
 
 mod exchange;
+mod national;
 mod safety;
 
 use std::path::{Path, PathBuf};
@@ -177,7 +178,7 @@ fn bad_values_are_refused_with_the_field_named() {
     let before = s.stats();
     let cases = [
         ("interview", json!({"territory_id": t, "title": "A", "date": "2026-02-30", "notes": ""}), "date"),
-        ("interview", json!({"territory_id": t, "title": "  ", "date": "2026-02-03", "notes": ""}), "title"),
+        ("interview", json!({"territory_id": t, "title": "  ", "date": "2026-02-03", "notes": ""}), "titre"),
         ("action", json!({"territory_id": t, "title": "X", "priority": {"impact": 9}}), "impact"),
         ("territory", json!({"name": "X", "kind": "planete"}), "cite_educative"),
         (

@@ -351,7 +351,7 @@ fn no_refusal_echoes_the_value_it_refused() {
         }
         let bytes = forge(&entries, &key, name, |v| v["created_at"] = json!(token));
         let e = store.try_import(&bytes).expect_err("a created_at that is not a time is refused");
-        assert!(!e.message.contains("Secretname") && e.message.contains("created_at"), "{}", e.message);
+        assert!(!e.message.contains("Secretname") && e.message.contains("date de création"), "{}", e.message);
     }
 }
 
@@ -421,7 +421,7 @@ fn a_bundle_is_held_to_the_rules_of_a_local_write() {
         (
             "created_at « hier soir »",
             forge(&entries, &key, orgs, |v| v["created_at"] = json!("hier soir")),
-            "created_at",
+            "date de création",
         ),
         (
             "a NUL inside a name",

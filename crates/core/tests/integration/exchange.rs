@@ -640,7 +640,7 @@ fn a_signed_bundle_with_an_invalid_record_is_refused() {
         *d = text.into_bytes();
     });
     resign(&mut e, &key, |_| {});
-    assert_refused(&h.store, &pack(&e), Some(BundleCheck::Records), "category", "invalid record");
+    assert_refused(&h.store, &pack(&e), Some(BundleCheck::Records), "catégorie", "invalid record");
     let err = h.store.try_import(&pack(&e)).unwrap_err();
     assert!(!err.message.contains("planete"), "a refusal never echoes a value: {}", err.message);
 }

@@ -54,8 +54,8 @@ fn programme() -> Programme {
     let orly = a.api.put(Kind::Territory, None, json!({"name": "Orly", "kind": "commune", "departement_code": "94"})).unwrap().id;
     put(&a, Kind::Roadmap, json!({"territory_id": orly, "stakes": "Coopérer", "objectives": ["Se connaître"]}));
     let pmi = put(&a, Kind::Organisation, json!({"territory_id": orly, "name": "PMI d'Orly", "category": "departement_pmi"}));
-    let formula = put(&a, Kind::Organisation, json!({"territory_id": orly, "name": "=HYPERLINK(\"http://x\")", "category": "caf"}));
-    put(&a, Kind::Organisation, json!({"territory_id": orly, "name": "Collège", "category": "education_nationale",
+    put(&a, Kind::Organisation, json!({"territory_id": orly, "name": "=HYPERLINK(\"http://x\")", "category": "caf"}));
+    let college = put(&a, Kind::Organisation, json!({"territory_id": orly, "name": "Collège", "category": "education_nationale",
         "fields": ["scolaire", "parentalite"]}));
     let jeanne = put(&a, Kind::Person, json!({"territory_id": orly, "name": "Jeanne Martin", "organisation_id": pmi,
         "contact": "jeanne.martin@exemple.org", "role": "Puéricultrice", "consent": {"status": "given", "date": "2026-02-01"}}));
@@ -89,8 +89,8 @@ fn programme() -> Programme {
     let mut b = Device::new("Nadia");
     b.import(&a.export(false));
     // A concurrent edit of the same structure: headquarters sees a conflict.
-    a.rename(orly, formula, "CAF du Val-de-Marne").unwrap();
-    b.rename(orly, formula, "CAF 94").unwrap();
+    a.rename(orly, college, "Collège Jean Moulin").unwrap();
+    b.rename(orly, college, "Collège d'Orly").unwrap();
     let sevran = b.api.put(Kind::Territory, None, json!({"name": "Sevran", "kind": "qpv", "departement_code": "93"})).unwrap().id;
     std::fs::write(inbox.join("2-orly.maillage"), a.export_to(true, hq_pub.clone())).unwrap();
     std::fs::write(inbox.join("3-nadia.maillage"), b.export_to(false, hq_pub)).unwrap();
@@ -123,11 +123,13 @@ fn national_status_matches_what_was_sent() {
     assert_eq!(orly.last_bundle_at.as_ref(), p.orly_news.iter().max());
     assert_eq!(orly.days_since_last_bundle, Some(0));
     assert!(!orly.stale);
-    // Roadmap filled and three structures: lancement reached; no link yet: état des lieux is next.
+    // Roadmap filled and three structures: lancement reached. No cooperation link yet: état des
+    // lieux is not, so the territory is at step 2 although its action is ranked and its
+    // indicator measured twice (steps 3 and 4 done ahead count once step 2 is).
     assert_eq!((orly.step, orly.step_code.as_str()), (2, "etat_des_lieux"));
-    assert_eq!(orly.steps_reached, ["lancement"]);
+    assert_eq!(orly.steps_reached, ["lancement", "experimentations", "evaluation"]);
     let reached: Vec<bool> = p.hq.territory_overview(p.orly).unwrap().steps.iter().map(|s| s.reached).collect();
-    assert_eq!(reached, [true, false, false, false], "the step comes from the overview's checklists");
+    assert_eq!(reached, [true, false, true, true], "the step comes from the overview's checklists");
     let k = &orly.counts.kinds;
     assert_eq!(
         (k["organisation"], k["person"], k["interview"], k["action"], k["indicator"], k["measurement"], k["practice"]),

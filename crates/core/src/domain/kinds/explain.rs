@@ -49,6 +49,75 @@ pub(super) fn check_text(value: &serde_json::Value, path: &mut String) -> Check 
     }
 }
 
+/// A field's name in French, as a facilitator reads it on the form (`start_date` → « date de
+/// début »); the last part of a path decides (`participants[2].name` → « nom »). A field this list
+/// does not know keeps its code.
+pub fn field_label(field: &str) -> String {
+    let last = field.rsplit('.').next().unwrap_or(field);
+    let last = last.split('[').next().unwrap_or(last);
+    let label = match (field, last) {
+        ("consent.date", _) => "date du consentement",
+        ("consent.status", _) => "consentement (état)",
+        ("consent.how", _) => "consentement (recueilli comment)",
+        ("priority.impact", _) => "impact",
+        ("priority.feasibility", _) => "faisabilité",
+        ("priority.rank", _) => "rang",
+        ("decisions.text", _) => "texte de la décision",
+        ("passages.text", _) => "texte du passage",
+        ("sections.questions.code", _) => "code de la question",
+        ("sections.questions.text", _) => "texte de la question",
+        (_, "name") => "nom",
+        (_, "title") => "titre",
+        (_, "date") => "date",
+        (_, "territory_id") => "territoire",
+        (_, "departement_code") => "code de département",
+        (_, "kind") => "type",
+        (_, "category") => "catégorie",
+        (_, "engagement") => "engagement",
+        (_, "fields") => "champs d'intervention",
+        (_, "consent") => "consentement",
+        (_, "intensity") => "intensité",
+        (_, "observed_on") => "date d'observation",
+        (_, "from_organisation_id") => "structure de départ",
+        (_, "to_organisation_id") => "structure d'arrivée",
+        (_, "organisation_id") | (_, "lead_organisation_id") => "structure",
+        (_, "organisation_ids") | (_, "partner_ids") => "structures",
+        (_, "person_id") => "personne",
+        (_, "person_ids") => "personnes",
+        (_, "theme_ids") => "thèmes",
+        (_, "indicator_id") => "indicateur",
+        (_, "action_id") => "action",
+        (_, "start_date") => "date de début",
+        (_, "end_date") => "date de fin",
+        (_, "launched_on") => "date de lancement",
+        (_, "status") => "statut",
+        (_, "label") => "libellé",
+        (_, "code") => "code",
+        (_, "value") => "valeur",
+        (_, "baseline") => "valeur de départ",
+        (_, "target") => "cible",
+        (_, "unit") => "unité",
+        (_, "sections") => "sections du guide",
+        (_, "participants") => "participants",
+        (_, "attendance") => "présence",
+        (_, "objectives") => "objectifs",
+        (_, "answers") => "réponses",
+        (_, "passages") => "passages",
+        (_, "notes") => "notes",
+        (_, "contact") => "contact",
+        (_, "role") => "rôle",
+        (_, "place") => "lieu",
+        (_, "sha256") => "empreinte du fichier",
+        (_, "size") => "taille du fichier",
+        (_, "created_at") => "date de création",
+        (_, "updated_at") => "date de modification",
+        (_, "created_by") => "auteur (created_by)",
+        (_, "version") => "version",
+        _ => return field.to_string(),
+    };
+    label.to_string()
+}
+
 /// A field name fit to be shown: a name the application defines (letters, digits, `_`, `.`,
 /// indices), never text someone typed. Anything else is "un champ".
 fn field_name(path: &str) -> String {

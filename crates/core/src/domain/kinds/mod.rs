@@ -34,8 +34,10 @@ pub struct Invalid {
 }
 
 impl Invalid {
-    fn new(field: &str, message: impl Into<String>) -> Self {
-        Invalid { field: field.to_string(), message: message.into() }
+    /// A refusal of `field`; where the message names the field (« field »), it is named in French.
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into().replace(&format!("« {field} »"), &format!("« {} »", explain::field_label(field)));
+        Invalid { field: field.to_string(), message }
     }
 }
 
