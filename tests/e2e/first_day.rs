@@ -70,6 +70,17 @@ async fn eventually<F: FnMut() -> bool>(what: &str, mut f: F) -> Result<()> {
     Ok(())
 }
 
+async fn wait_focus(app: &App, id: &str) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while eval(app, "return document.activeElement?.dataset.testid;", vec![]).await? != json!(id) {
+        if Instant::now() > deadline {
+            return Err(format!("[data-testid={id}] never got the focus").into());
+        }
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    Ok(())
+}
+
 fn bundle_territories(file: &std::path::Path) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let other = Api::create(&dir.path().join("autre.sqlite3")).unwrap();
@@ -143,11 +154,36 @@ async fn the_demo_is_marked_left_out_of_bundles_and_deleted_in_one_action_and_an
         "the demo never goes into a bundle unless chosen"
     );
 
+    // The demo's cooperation map: a legend, structures without links apart, a click lights
+    // a structure's links.
+    app.select("territory-select", &demo.id.to_string()).await?;
+    app.go("/acteurs/liens").await?;
+    app.wait_for("coop-map-legend").await?;
+    let nodes = app.testids("coop-map-node-").await?;
+    assert!(!nodes.is_empty(), "the map shows the structures with links");
+    // The structure's circle, clicked as a person does.
+    let circle = app.client.find(fantoccini::Locator::Css(&format!("[data-testid=\"{}\"] circle", nodes[0]))).await?;
+    app.client.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&circle)?]).await?;
+    circle.click().await?;
+    let lit = app.wait_text("coop-map-selected", "mis en évidence").await?;
+    assert!(lit.contains(" lien"), "the links of the structure clicked are counted: {lit}");
+    let overlapping: Value = eval(
+        &app,
+        "const r = Array.from(document.querySelectorAll('[data-testid=coop-map] text.label')).map(t => t.getBoundingClientRect()); \
+         return r.some((a, i) => r.some((b, j) => i < j && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom));",
+        vec![],
+    )
+    .await?;
+    assert_eq!(overlapping, Value::Bool(false), "no label of the map overlaps another");
+    app.show("coop-map").await?;
+    app.screenshot("80-carte-cooperations").await?;
+
     // The demo deleted in one action, the confirmation naming what goes.
     app.go(&format!("/territoires/{}", demo.id)).await?;
     app.click(&format!("territory-delete-{}", demo.id)).await?;
-    let message = app.wait_text("confirm-dialog", "entretiens").await?;
-    assert!(message.contains("12\u{a0}entretiens"), "the confirmation counts the interviews: {message}");
+    // (WebDriver gives non-breaking spaces as spaces.)
+    let message = app.wait_text("confirm-dialog", "entretiens").await?.replace('\u{a0}', " ");
+    assert!(message.contains("12 entretiens"), "the confirmation counts the interviews: {message}");
     assert!(message.contains("Cité éducative de Valmont"), "and names the territory: {message}");
     app.screenshot("73-territoire-suppression").await?;
     app.click("territory-delete-yes").await?;
@@ -255,6 +291,7 @@ async fn a_date_typed_slowly_is_checked_when_left_and_no_key_goes_elsewhere() ->
     app.el("interview-date").await?.clear().await?;
     let at = typist.locate(&app, &["interview-date", "interview-place"]).await?;
     typist.click_at(at[0])?;
+    wait_focus(&app, "interview-date").await?;
     // Slower than the autosave's pause (600 ms) between each key.
     typist.type_text("15/0", Duration::from_millis(900)).await?;
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -264,6 +301,7 @@ async fn a_date_typed_slowly_is_checked_when_left_and_no_key_goes_elsewhere() ->
     typist.type_text("3/2026", Duration::from_millis(900)).await?;
     tokio::time::sleep(Duration::from_millis(900)).await;
     typist.click_at(at[1])?;
+    wait_focus(&app, "interview-place").await?;
     typist.type_text("Mairie", Duration::from_millis(120)).await?;
     app.wait_text("save-state", "Enregistré").await?;
     assert_eq!(app.value("interview-date").await?, "15/03/2026");
@@ -272,6 +310,7 @@ async fn a_date_typed_slowly_is_checked_when_left_and_no_key_goes_elsewhere() ->
     // A partial date, left: refused when left, with French words.
     app.el("interview-date").await?.clear().await?;
     typist.click_at(at[0])?;
+    wait_focus(&app, "interview-date").await?;
     typist.type_text("15/0", Duration::from_millis(100)).await?;
     typist.click_at(at[1])?;
     app.wait_text("error-message", "JJ/MM/AAAA").await?;
@@ -330,6 +369,10 @@ async fn the_window_reopens_the_territory_and_screen_last_worked_in_and_the_step
     let name = app.text("territory-current-name").await?;
     assert!(name.contains("Jean-Jaurès"), "the long name is shown whole in the sidebar: {name}");
     app.screenshot("79-reouverture").await?;
+    app.go("/parametres").await?;
+    app.wait_for("backup-to").await?;
+    app.show("backup-to").await?;
+    app.screenshot("81-parametres-sauvegardes").await?;
     app.quit().await?;
     Ok(())
 }

@@ -53,7 +53,12 @@ pub fn run_with(dir: &Path, territories: u64, scale: u64) -> Value {
         device.put_many(maillage_core::demo::generate(&req).expect("demo")).expect("put_many");
         let out = inbox.join(format!("{:03}-territoire.maillage", d + 1));
         device
-            .export_bundle(&ExportRequest { out, to: vec![keys.public_key.clone()], include_demo: true, ..Default::default() })
+            .export_bundle(&ExportRequest {
+                out,
+                to: vec![keys.public_key.clone()],
+                include_demo: true,
+                ..Default::default()
+            })
             .expect("export");
         drop(device);
         for suffix in ["", "-wal", "-shm", ".lock"] {

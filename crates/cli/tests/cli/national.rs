@@ -67,9 +67,13 @@ fn headquarters() -> (Hq, Output) {
     for name in ["PMI", "CCAS", "Collège"] {
         put(&a, "organisation", &format!(r#"{{"territory_id":"{orly}","name":"{name}","category":"caf"}}"#));
     }
-    put(&a, "person", &format!(
-        r#"{{"territory_id":"{orly}","name":"Jeanne Martin","contact":"jeanne.martin@exemple.org","consent":{{"status":"given","date":"2026-02-01"}}}}"#
-    ));
+    put(
+        &a,
+        "person",
+        &format!(
+            r#"{{"territory_id":"{orly}","name":"Jeanne Martin","contact":"jeanne.martin@exemple.org","consent":{{"status":"given","date":"2026-02-01"}}}}"#
+        ),
+    );
     put(&a, "action", &format!(r#"{{"territory_id":"{orly}","title":"Café des parents","status":"en_cours"}}"#));
     ok(&a, &["export", "--out", inbox.join("01-camille.maillage").to_str().unwrap(), "--to", hq_pub.to_str().unwrap()]);
 
@@ -172,9 +176,11 @@ fn national_export_writes_a_pseudonymised_workbook_and_csv_files() {
     assert_eq!(store.status.code(), Some(1));
 
     let dir = hq.path("csv");
-    let report: Value =
-        serde_json::from_str(&ok(&hq.db, &["national", "export", "--format", "csv", "--out", dir.to_str().unwrap(), "--json"]))
-            .unwrap();
+    let report: Value = serde_json::from_str(&ok(
+        &hq.db,
+        &["national", "export", "--format", "csv", "--out", dir.to_str().unwrap(), "--json"],
+    ))
+    .unwrap();
     assert_eq!(report["format"], "csv");
     let bytes = std::fs::read(dir.join("structures.csv")).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "byte-order mark");

@@ -116,8 +116,18 @@ struct Facts {
     practices: u32,
 }
 
+/// `n` and the word that agrees with it ("1 lien", "6 liens", "0 lien").
 fn plural(n: u32, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
+}
+
+/// The word alone, agreeing with `n`.
+fn agree<'a>(n: u32, one: &'a str, many: &'a str) -> &'a str {
+    if n > 1 {
+        many
+    } else {
+        one
+    }
 }
 
 impl Facts {
@@ -175,16 +185,21 @@ impl Facts {
                     self.roadmap_filled,
                     Kind::Roadmap,
                 ),
-                item("acteurs", format!("{} repérée(s)", plural(self.organisations, "structure", "structures")), self.organisations >= 3, Kind::Organisation),
+                item("acteurs", format!("{} {}", plural(self.organisations, "structure", "structures"), agree(self.organisations, "repérée", "repérées")), self.organisations >= 3, Kind::Organisation),
             ],
             EtatDesLieux => vec![
                 item(
                     "entretiens",
-                    format!("{} dont {} complet(s)", plural(self.interviews, "entretien", "entretiens"), self.interviews_complete),
+                    format!(
+                        "{} dont {} {}",
+                        plural(self.interviews, "entretien", "entretiens"),
+                        self.interviews_complete,
+                        agree(self.interviews_complete, "complet", "complets")
+                    ),
                     self.interviews_complete >= 1,
                     Kind::Interview,
                 ),
-                item("carte", format!("{} de coopération cartographié(s)", plural(self.links, "lien", "liens")), self.links >= 1, Kind::CooperationLink),
+                item("carte", format!("{} de coopération {}", plural(self.links, "lien", "liens"), agree(self.links, "cartographié", "cartographiés")), self.links >= 1, Kind::CooperationLink),
                 item(
                     "diagnostic",
                     if self.copils > 0 { "Diagnostic partagé présenté en COPIL".into() } else { "Diagnostic partagé à présenter en COPIL".into() },
@@ -194,18 +209,29 @@ impl Facts {
             ],
             Experimentations => vec![item(
                 "actions",
-                format!("{} retenue(s), dont {} classée(s)", plural(self.actions_kept, "action", "actions"), self.actions_ranked),
+                format!(
+                    "{} {}, dont {} {}",
+                    plural(self.actions_kept, "action", "actions"),
+                    agree(self.actions_kept, "retenue", "retenues"),
+                    self.actions_ranked,
+                    agree(self.actions_ranked, "classée", "classées")
+                ),
                 self.actions_kept > 0 && self.actions_ranked == self.actions_kept,
                 Kind::Action,
             )],
             Evaluation => vec![
                 item(
                     "indicateurs",
-                    format!("{} dont {} mesuré(s) deux fois", plural(self.indicators, "indicateur", "indicateurs"), self.indicators_measured_twice),
+                    format!(
+                        "{} dont {} {} deux fois",
+                        plural(self.indicators, "indicateur", "indicateurs"),
+                        self.indicators_measured_twice,
+                        agree(self.indicators_measured_twice, "mesuré", "mesurés")
+                    ),
                     self.indicators > 0 && self.indicators_measured_twice == self.indicators,
                     Kind::Indicator,
                 ),
-                item("pratiques", format!("{} inspirante(s)", plural(self.practices, "pratique", "pratiques")), self.practices > 0, Kind::Practice),
+                item("pratiques", format!("{} {}", plural(self.practices, "pratique", "pratiques"), agree(self.practices, "inspirante", "inspirantes")), self.practices > 0, Kind::Practice),
             ],
         }
     }

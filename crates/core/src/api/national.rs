@@ -147,7 +147,11 @@ fn territory_kinds() -> impl Iterator<Item = Kind> {
     Kind::ALL.into_iter().filter(|k| *k != Kind::InterviewGuide)
 }
 
-fn by_code<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str, found: Option<&BTreeMap<String, u64>>) -> BTreeMap<String, u32> {
+fn by_code<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    found: Option<&BTreeMap<String, u64>>,
+) -> BTreeMap<String, u32> {
     all.iter()
         .map(|s| (code(*s).to_string(), found.and_then(|f| f.get(code(*s))).copied().unwrap_or(0) as u32))
         .collect()

@@ -76,8 +76,7 @@ impl Context {
         })?;
         for_each_live(conn, Kind::Person, |r| {
             if let Some(p) = parse::<Person>(r.data) {
-                let pseudonym =
-                    if p.pseudonym.is_empty() { crate::privacy::pseudonym_for(r.id) } else { p.pseudonym };
+                let pseudonym = if p.pseudonym.is_empty() { crate::privacy::pseudonym_for(r.id) } else { p.pseudonym };
                 ctx.persons.insert(r.id, PersonInfo { pseudonym, name: p.name, consent: p.consent.status });
             }
             Ok(())

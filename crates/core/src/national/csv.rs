@@ -63,11 +63,7 @@ pub fn decimal_comma(n: f64) -> String {
 fn writer(file: std::fs::File, flexible: bool) -> std::io::Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
     let mut out = std::io::BufWriter::new(file);
     out.write_all(BOM)?;
-    Ok(csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::CRLF)
-        .flexible(flexible)
-        .from_writer(out))
+    Ok(csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).flexible(flexible).from_writer(out))
 }
 
 fn csv_error(path: &Path, e: csv::Error) -> Error {

@@ -25,10 +25,8 @@ struct Kept {
 /// The rows of the read-me, each of one to seven cells.
 pub fn rows(about: &About, mode: Mode) -> Vec<Vec<Cell>> {
     let t = Cell::text;
-    let mut out: Vec<Vec<Cell>> = vec![
-        vec![t("Tableaux nationaux Maillage")],
-        vec![t("Établis le (UTC)"), Cell::datetime(&about.made_at)],
-    ];
+    let mut out: Vec<Vec<Cell>> =
+        vec![vec![t("Tableaux nationaux Maillage")], vec![t("Établis le (UTC)"), Cell::datetime(&about.made_at)]];
     match mode {
         Mode::Pseudonymised => {
             out.push(vec![
@@ -75,7 +73,11 @@ pub fn rows(about: &About, mode: Mode) -> Vec<Vec<Cell>> {
         out.push(vec![t("Feuille"), t("Colonne retirée de cette version"), t("Pourquoi")]);
         for s in SHEETS {
             for c in s.columns.iter().filter(|c| !c.shown(mode)) {
-                out.push(vec![t(s.name), t(c.header), t("nom d'une personne ou texte libre (export identifié seulement)")]);
+                out.push(vec![
+                    t(s.name),
+                    t(c.header),
+                    t("nom d'une personne ou texte libre (export identifié seulement)"),
+                ]);
             }
         }
     }

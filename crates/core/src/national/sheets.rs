@@ -30,18 +30,90 @@ pub(super) const CHANGED: Column =
 
 /// The workbook's tables, in order.
 pub static SHEETS: &[Sheet] = &[
-    Sheet { id: SheetId::Territories, name: "Territoires", file: "territoires.csv", row_is: "un territoire", columns: TERRITORIES },
-    Sheet { id: SheetId::Organisations, name: "Structures", file: "structures.csv", row_is: "une structure (acteur)", columns: ORGANISATIONS },
-    Sheet { id: SheetId::Persons, name: "Personnes", file: "personnes.csv", row_is: "une personne rencontrée", columns: PERSONS },
-    Sheet { id: SheetId::Links, name: "Liens", file: "liens.csv", row_is: "un lien de coopération entre deux structures", columns: LINKS },
-    Sheet { id: SheetId::Interviews, name: "Entretiens", file: "entretiens.csv", row_is: "un entretien d'acteur", columns: INTERVIEWS },
-    Sheet { id: SheetId::Passages, name: "Passages codés", file: "passages_codes.csv", row_is: "un passage d'entretien codé par thèmes", columns: PASSAGES },
-    Sheet { id: SheetId::Workshops, name: "Ateliers", file: "ateliers.csv", row_is: "un atelier ou une réunion", columns: super::sheets_plan::WORKSHOPS },
-    Sheet { id: SheetId::Decisions, name: "Décisions", file: "decisions.csv", row_is: "une décision d'atelier", columns: super::sheets_plan::DECISIONS },
-    Sheet { id: SheetId::Actions, name: "Actions", file: "actions.csv", row_is: "une action du plan", columns: super::sheets_plan::ACTIONS },
-    Sheet { id: SheetId::Indicators, name: "Indicateurs", file: "indicateurs.csv", row_is: "un indicateur d'évaluation", columns: super::sheets_plan::INDICATORS },
-    Sheet { id: SheetId::Measurements, name: "Mesures", file: "mesures.csv", row_is: "une mesure d'un indicateur", columns: super::sheets_plan::MEASUREMENTS },
-    Sheet { id: SheetId::Practices, name: "Pratiques", file: "pratiques.csv", row_is: "une fiche de pratique inspirante", columns: super::sheets_plan::PRACTICES },
+    Sheet {
+        id: SheetId::Territories,
+        name: "Territoires",
+        file: "territoires.csv",
+        row_is: "un territoire",
+        columns: TERRITORIES,
+    },
+    Sheet {
+        id: SheetId::Organisations,
+        name: "Structures",
+        file: "structures.csv",
+        row_is: "une structure (acteur)",
+        columns: ORGANISATIONS,
+    },
+    Sheet {
+        id: SheetId::Persons,
+        name: "Personnes",
+        file: "personnes.csv",
+        row_is: "une personne rencontrée",
+        columns: PERSONS,
+    },
+    Sheet {
+        id: SheetId::Links,
+        name: "Liens",
+        file: "liens.csv",
+        row_is: "un lien de coopération entre deux structures",
+        columns: LINKS,
+    },
+    Sheet {
+        id: SheetId::Interviews,
+        name: "Entretiens",
+        file: "entretiens.csv",
+        row_is: "un entretien d'acteur",
+        columns: INTERVIEWS,
+    },
+    Sheet {
+        id: SheetId::Passages,
+        name: "Passages codés",
+        file: "passages_codes.csv",
+        row_is: "un passage d'entretien codé par thèmes",
+        columns: PASSAGES,
+    },
+    Sheet {
+        id: SheetId::Workshops,
+        name: "Ateliers",
+        file: "ateliers.csv",
+        row_is: "un atelier ou une réunion",
+        columns: super::sheets_plan::WORKSHOPS,
+    },
+    Sheet {
+        id: SheetId::Decisions,
+        name: "Décisions",
+        file: "decisions.csv",
+        row_is: "une décision d'atelier",
+        columns: super::sheets_plan::DECISIONS,
+    },
+    Sheet {
+        id: SheetId::Actions,
+        name: "Actions",
+        file: "actions.csv",
+        row_is: "une action du plan",
+        columns: super::sheets_plan::ACTIONS,
+    },
+    Sheet {
+        id: SheetId::Indicators,
+        name: "Indicateurs",
+        file: "indicateurs.csv",
+        row_is: "un indicateur d'évaluation",
+        columns: super::sheets_plan::INDICATORS,
+    },
+    Sheet {
+        id: SheetId::Measurements,
+        name: "Mesures",
+        file: "mesures.csv",
+        row_is: "une mesure d'un indicateur",
+        columns: super::sheets_plan::MEASUREMENTS,
+    },
+    Sheet {
+        id: SheetId::Practices,
+        name: "Pratiques",
+        file: "pratiques.csv",
+        row_is: "une fiche de pratique inspirante",
+        columns: super::sheets_plan::PRACTICES,
+    },
 ];
 
 const TERRITORIES: &[Column] = &[
@@ -53,7 +125,10 @@ const TERRITORIES: &[Column] = &[
     col("Communes", "communes couvertes, séparées par « ; »"),
     col("Programme", "programme dont relève le territoire"),
     col("Démonstration", "« Oui » pour un territoire de démonstration (personnes et structures fictives)"),
-    col("Étape atteinte", "étape de la méthode où en est le territoire, de 1 (lancement) à 4 (évaluation), d'après ses enregistrements"),
+    col(
+        "Étape atteinte",
+        "étape de la méthode où en est le territoire, de 1 (lancement) à 4 (évaluation), d'après ses enregistrements",
+    ),
     col("Étape", "nom de cette étape"),
     col("Dernier paquet (UTC)", "date et heure de création du dernier paquet reçu qui porte ce territoire"),
     col("Paquets reçus", "nombre de paquets importés au siège qui portent ce territoire"),
@@ -268,8 +343,8 @@ pub(super) fn rows(ctx: &Context, conn: &Connection, id: SheetId, row: &mut Vec<
         }),
         SheetId::Passages => for_each_live(conn, Kind::Interview, |r| {
             let Some(i) = parse::<Interview>(r.data) else { return Ok(()) };
-            let consented = i.consent.status == crate::domain::vocabulary::ConsentStatus::Given
-                && ctx.all_consented(&i.person_ids);
+            let consented =
+                i.consent.status == crate::domain::vocabulary::ConsentStatus::Given && ctx.all_consented(&i.person_ids);
             for (n, p) in i.passages.iter().enumerate() {
                 let (themes, codes) = ctx.themes(&p.theme_ids);
                 row.push(Cell::id(r.id));

@@ -81,7 +81,10 @@ pub(super) const INDICATORS: &[Column] = &[
     col("Dernière mesure", "valeur de la mesure la plus récente"),
     col("Date de la dernière mesure", "date de cette mesure"),
     col("Mesures", "nombre de mesures relevées"),
-    col("Cible atteinte", "« Oui » quand la dernière mesure atteint la cible (dans le sens qui va de la valeur de départ à la cible)"),
+    col(
+        "Cible atteinte",
+        "« Oui » quand la dernière mesure atteint la cible (dans le sens qui va de la valeur de départ à la cible)",
+    ),
     private("Notes", "notes libres"),
     CHANGED,
 ];

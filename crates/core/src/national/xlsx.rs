@@ -116,7 +116,8 @@ fn build(
             count += 1;
             let sheet = workbook.worksheet_from_index(index).map_err(|e| keep(&mut failed, e))?;
             for (c, i) in columns.iter().enumerate() {
-                put(sheet, row, c as u16, &cells[*i], &formats, false, &mut cut_cells).map_err(|e| keep(&mut failed, e))?;
+                put(sheet, row, c as u16, &cells[*i], &formats, false, &mut cut_cells)
+                    .map_err(|e| keep(&mut failed, e))?;
             }
             Ok(())
         })

@@ -9,9 +9,9 @@ use crate::domain::{Kind, RecordId};
 use crate::error::Result;
 
 fn text<'a>(row: &'a rusqlite::Row<'_>, index: usize) -> Result<&'a str> {
-    row.get_ref(index)?.as_str().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)).into()
-    })
+    row.get_ref(index)?
+        .as_str()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)).into())
 }
 
 /// What one pass over the records says of a territory.
@@ -60,7 +60,8 @@ pub fn statuses(conn: &Connection, kind: Kind) -> Result<HashMap<RecordId, BTree
     while let Some(row) = rows.next()? {
         let territory = RecordId::parse(text(row, 0)?)?;
         let status: Option<String> = row.get(1)?;
-        *out.entry(territory).or_default().entry(status.unwrap_or_default()).or_default() += row.get::<_, i64>(2)? as u64;
+        *out.entry(territory).or_default().entry(status.unwrap_or_default()).or_default() +=
+            row.get::<_, i64>(2)? as u64;
     }
     Ok(out)
 }

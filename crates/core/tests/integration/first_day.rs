@@ -110,9 +110,9 @@ fn each_step_says_what_is_done_and_what_comes_next() {
     a.put(Kind::Interview, None, json!({"territory_id": t, "title": "B", "date": "2026-11-23"})).unwrap();
     let steps = a.territory_overview(t).unwrap().steps;
     assert!(steps[0].reached, "{:?}", steps[0]);
-    assert_eq!(steps[0].checklist[1].label, "3 structures repérée(s)");
+    assert_eq!(steps[0].checklist[1].label, "3 structures repérées");
     let interviews = &steps[1].checklist[0];
-    assert_eq!((interviews.label.as_str(), interviews.done), ("2 entretiens dont 1 complet(s)", true));
+    assert_eq!((interviews.label.as_str(), interviews.done), ("2 entretiens dont 1 complet", true));
     assert!(!steps[1].reached, "the diagnosis is still to present in COPIL");
     assert_eq!(steps[1].checklist[2].label, "Diagnostic partagé à présenter en COPIL");
 }

@@ -51,35 +51,80 @@ fn programme() -> Programme {
     hq.init("Siège").unwrap();
 
     let mut a = Device::new("Camille");
-    let orly = a.api.put(Kind::Territory, None, json!({"name": "Orly", "kind": "commune", "departement_code": "94"})).unwrap().id;
+    let orly = a
+        .api
+        .put(Kind::Territory, None, json!({"name": "Orly", "kind": "commune", "departement_code": "94"}))
+        .unwrap()
+        .id;
     put(&a, Kind::Roadmap, json!({"territory_id": orly, "stakes": "Coopérer", "objectives": ["Se connaître"]}));
-    let pmi = put(&a, Kind::Organisation, json!({"territory_id": orly, "name": "PMI d'Orly", "category": "departement_pmi"}));
+    let pmi =
+        put(&a, Kind::Organisation, json!({"territory_id": orly, "name": "PMI d'Orly", "category": "departement_pmi"}));
     put(&a, Kind::Organisation, json!({"territory_id": orly, "name": "=HYPERLINK(\"http://x\")", "category": "caf"}));
-    let college = put(&a, Kind::Organisation, json!({"territory_id": orly, "name": "Collège", "category": "education_nationale",
-        "fields": ["scolaire", "parentalite"]}));
-    let jeanne = put(&a, Kind::Person, json!({"territory_id": orly, "name": "Jeanne Martin", "organisation_id": pmi,
-        "contact": "jeanne.martin@exemple.org", "role": "Puéricultrice", "consent": {"status": "given", "date": "2026-02-01"}}));
-    let paul = put(&a, Kind::Person, json!({"territory_id": orly, "name": "Paul Durand", "contact": "06 12 34 56 78",
-        "consent": {"status": "refused", "date": "2026-02-01"}}));
+    let college = put(
+        &a,
+        Kind::Organisation,
+        json!({"territory_id": orly, "name": "Collège", "category": "education_nationale",
+        "fields": ["scolaire", "parentalite"]}),
+    );
+    let jeanne = put(
+        &a,
+        Kind::Person,
+        json!({"territory_id": orly, "name": "Jeanne Martin", "organisation_id": pmi,
+        "contact": "jeanne.martin@exemple.org", "role": "Puéricultrice", "consent": {"status": "given", "date": "2026-02-01"}}),
+    );
+    let paul = put(
+        &a,
+        Kind::Person,
+        json!({"territory_id": orly, "name": "Paul Durand", "contact": "06 12 34 56 78",
+        "consent": {"status": "refused", "date": "2026-02-01"}}),
+    );
     let theme = maillage_core::defaults::theme_id("conditions");
-    put(&a, Kind::Interview, json!({"territory_id": orly, "title": "Entretien avec Jeanne Martin", "date": "2026-02-03",
+    put(
+        &a,
+        Kind::Interview,
+        json!({"territory_id": orly, "title": "Entretien avec Jeanne Martin", "date": "2026-02-03",
         "place": "LIEU-SECRET", "person_ids": [jeanne], "answers": {"q1": "REPONSE-SECRETE"}, "notes": "NOTE-SECRETE",
         "passages": [{"source": "q1", "text": "VERBATIM-DONNE", "theme_ids": [theme], "quote": true},
                      {"source": "q1", "text": "PASSAGE-NON-VERBATIM", "theme_ids": [theme]}],
-        "consent": {"status": "given", "date": "2026-02-03"}, "status": "complet"}));
-    put(&a, Kind::Interview, json!({"territory_id": orly, "title": "Entretien avec Paul Durand", "date": "2026-02-04",
+        "consent": {"status": "given", "date": "2026-02-03"}, "status": "complet"}),
+    );
+    put(
+        &a,
+        Kind::Interview,
+        json!({"territory_id": orly, "title": "Entretien avec Paul Durand", "date": "2026-02-04",
         "person_ids": [paul], "passages": [{"source": "notes", "text": "VERBATIM-REFUSE", "quote": true}],
-        "consent": {"status": "given", "date": "2026-02-04"}}));
-    let action = put(&a, Kind::Action, json!({"territory_id": orly, "title": "Café des parents", "status": "en_cours",
-        "priority": {"impact": 4, "feasibility": 3}, "start_date": "2026-03-01"}));
+        "consent": {"status": "given", "date": "2026-02-04"}}),
+    );
+    let action = put(
+        &a,
+        Kind::Action,
+        json!({"territory_id": orly, "title": "Café des parents", "status": "en_cours",
+        "priority": {"impact": 4, "feasibility": 3}, "start_date": "2026-03-01"}),
+    );
     put(&a, Kind::Action, json!({"territory_id": orly, "title": "Annuaire partagé"}));
-    let indicator = put(&a, Kind::Indicator, json!({"territory_id": orly, "action_id": action, "name": "Parents venus",
-        "baseline": 10, "target": 20, "notes": "NOTE-SECRETE"}));
-    put(&a, Kind::Measurement, json!({"territory_id": orly, "indicator_id": indicator, "date": "2026-03-01", "value": 12.5}));
-    put(&a, Kind::Measurement, json!({"territory_id": orly, "indicator_id": indicator, "date": "2026-06-01", "value": 21,
-        "comment": "NOTE-SECRETE"}));
-    put(&a, Kind::Practice, json!({"territory_id": orly, "title": "Café des parents", "summary": "é".repeat(40_000),
-        "contacts": "Jeanne Martin", "status": "proposee"}));
+    let indicator = put(
+        &a,
+        Kind::Indicator,
+        json!({"territory_id": orly, "action_id": action, "name": "Parents venus",
+        "baseline": 10, "target": 20, "notes": "NOTE-SECRETE"}),
+    );
+    put(
+        &a,
+        Kind::Measurement,
+        json!({"territory_id": orly, "indicator_id": indicator, "date": "2026-03-01", "value": 12.5}),
+    );
+    put(
+        &a,
+        Kind::Measurement,
+        json!({"territory_id": orly, "indicator_id": indicator, "date": "2026-06-01", "value": 21,
+        "comment": "NOTE-SECRETE"}),
+    );
+    put(
+        &a,
+        Kind::Practice,
+        json!({"territory_id": orly, "title": "Café des parents", "summary": "é".repeat(40_000),
+        "contacts": "Jeanne Martin", "status": "proposee"}),
+    );
 
     let hq_pub = vec![keys.public_key.clone()];
     let inbox = dir.join("arrivees");
@@ -91,7 +136,11 @@ fn programme() -> Programme {
     // A concurrent edit of the same structure: headquarters sees a conflict.
     a.rename(orly, college, "Collège Jean Moulin").unwrap();
     b.rename(orly, college, "Collège d'Orly").unwrap();
-    let sevran = b.api.put(Kind::Territory, None, json!({"name": "Sevran", "kind": "qpv", "departement_code": "93"})).unwrap().id;
+    let sevran = b
+        .api
+        .put(Kind::Territory, None, json!({"name": "Sevran", "kind": "qpv", "departement_code": "93"}))
+        .unwrap()
+        .id;
     std::fs::write(inbox.join("2-orly.maillage"), a.export_to(true, hq_pub.clone())).unwrap();
     std::fs::write(inbox.join("3-nadia.maillage"), b.export_to(false, hq_pub)).unwrap();
 
@@ -189,8 +238,21 @@ fn the_pseudonymised_workbook_reads_back_typed_in_french_without_names() {
     let names = workbook(&out).sheet_names();
     assert_eq!(
         names,
-        ["Lisez-moi", "Territoires", "Structures", "Personnes", "Liens", "Entretiens", "Passages codés", "Ateliers",
-         "Décisions", "Actions", "Indicateurs", "Mesures", "Pratiques"]
+        [
+            "Lisez-moi",
+            "Territoires",
+            "Structures",
+            "Personnes",
+            "Liens",
+            "Entretiens",
+            "Passages codés",
+            "Ateliers",
+            "Décisions",
+            "Actions",
+            "Indicateurs",
+            "Mesures",
+            "Pratiques"
+        ]
     );
 
     // Nothing that names a person, no free text, no verbatim without consent.
@@ -272,7 +334,8 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
     let text = std::str::from_utf8(&bytes[3..]).unwrap();
     let first_line_end = text.find('\n').unwrap();
     assert_eq!(&text[first_line_end - 1..=first_line_end], "\r\n", "CRLF line ends");
-    let mut reader = csv::ReaderBuilder::new().delimiter(b';').has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(b';').has_headers(false).flexible(true).from_reader(text.as_bytes());
     reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect()
 }
 
@@ -285,7 +348,9 @@ fn the_csv_files_read_as_a_french_spreadsheet_reads_them() {
     assert_eq!(report.files.len(), 13);
     let xlsx = p.dir.join("meme.xlsx");
     p.hq.national_export_xlsx(&xlsx, false).unwrap();
-    for (file, sheet_name) in [("structures.csv", "Structures"), ("mesures.csv", "Mesures"), ("personnes.csv", "Personnes")] {
+    for (file, sheet_name) in
+        [("structures.csv", "Structures"), ("mesures.csv", "Mesures"), ("personnes.csv", "Personnes")]
+    {
         let rows = read_csv(&dir.join(file));
         let headers: Vec<String> = sheet(&xlsx, sheet_name)[0].iter().map(|h| h.to_string()).collect();
         assert_eq!(rows[0], headers, "{file}: the workbook's headers");
@@ -336,7 +401,11 @@ fn the_tables_never_go_over_the_store_or_a_file_they_do_not_own() {
     p.hq.national_export_csv(&dir, false).unwrap();
     assert_eq!(p.hq.national_export_csv(&dir, false).unwrap_err().code, ErrorCode::AlreadyExists);
     p.hq.national_export(&req(dir.clone(), TableFormat::Csv, true)).unwrap();
-    let leftovers: Vec<_> = std::fs::read_dir(&p.dir).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".partiel")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&p.dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partiel"))
+        .collect();
     assert!(leftovers.is_empty(), "no temporary file left behind");
 }
 

@@ -79,7 +79,7 @@ describe('person consent', () => {
     // A day that does not exist cannot even be read as a date: the screen says so itself.
     await type('person-consent-date', '31/04/2026');
     await fireEvent.click(byTestId('person-save')!);
-    await until(() => byTestId('error-message')!.textContent!.includes("31/04/2026 n'existe pas"));
+    await until(() => byTestId('error-message')!.textContent!.includes("31/04/2026 n’existe pas"));
     await type('person-consent-date', '30/04/2026');
     await fireEvent.click(byTestId('person-save')!);
     await until(() => core.calls.filter((c) => c.command === 'record_put').length === 2 && !byTestId('error-message'));

@@ -57,8 +57,8 @@ describe('interview capture', () => {
     await fireEvent.focusOut(byTestId('interview-date')!);
     await until(() => !!byTestId('error-message'));
     expect(byTestId('error-message')!.getAttribute('role')).toBe('alert');
-    expect(byTestId('error-message')!.textContent).toContain("30/02/2026 n'existe pas");
-    expect(byTestId('field-error-date')!.textContent).toContain("n'existe pas");
+    expect(byTestId('error-message')!.textContent).toContain("30/02/2026 n’existe pas");
+    expect(byTestId('field-error-date')!.textContent).toContain("n’existe pas");
     expect(byTestId('interview-date')!.getAttribute('aria-invalid')).toBe('true');
     expect(byTestId('save-state')!.textContent).not.toContain('Enregistré');
     expect(puts(core)).toHaveLength(0);
