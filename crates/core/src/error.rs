@@ -192,3 +192,32 @@ impl Error {
         Error::Io { path: path.into(), source }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite(code: i32) -> Error {
+        Error::from(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), Some("database is locked".into())))
+    }
+
+    /// What a facilitator may see of the database is French, never SQLite's English.
+    #[test]
+    fn busy_read_only_full_and_damaged_stores_are_told_in_french() {
+        for (code, words) in [
+            (rusqlite::ffi::SQLITE_BUSY, "occupé"),
+            (rusqlite::ffi::SQLITE_LOCKED, "occupé"),
+            (rusqlite::ffi::SQLITE_READONLY, "lecture seule"),
+            (rusqlite::ffi::SQLITE_FULL, "disque est plein"),
+            (rusqlite::ffi::SQLITE_CORRUPT, "endommagé"),
+            (rusqlite::ffi::SQLITE_IOERR, "erreur d'écriture"),
+            (rusqlite::ffi::SQLITE_CONSTRAINT, "erreur interne"),
+        ] {
+            let message = sqlite(code).to_string();
+            assert!(message.contains(words), "{code}: {message}");
+            assert!(!message.contains("locked") && !message.contains("database"), "{code}: {message}");
+        }
+        let io = Error::io("/tmp/x", std::io::Error::from_raw_os_error(28)).to_string();
+        assert!(io.contains("disque est plein") && !io.contains("No space"), "{io}");
+    }
+}
