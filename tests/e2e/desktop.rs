@@ -185,7 +185,7 @@ async fn a_bad_value_shows_a_french_message_and_saves_nothing() -> Result<()> {
     app.fill("interview-title", "Entretien à la date impossible").await?;
     app.click("interview-notes").await?;
     let message = app.wait_text("error-message", "30/02/2026").await?;
-    assert!(message.contains("n'existe pas"), "a French message about the impossible day, got {message:?}");
+    assert!(message.contains("n’existe pas"), "a French message about the impossible day, got {message:?}");
     app.show("error-message").await?;
     app.screenshot("31-erreur-date-impossible").await?;
 
@@ -194,8 +194,11 @@ async fn a_bad_value_shows_a_french_message_and_saves_nothing() -> Result<()> {
     app.fill("interview-title", "  ").await?;
     app.fill("interview-date", "22/11/2026").await?;
     app.click("interview-notes").await?;
-    let message = app.wait_text("error-message", "titre").await?;
-    assert!(message.contains("obligatoire"), "a French message about the empty title, got {message:?}");
+    // The window does not pre-check the title: the message is core's, and names the field.
+    let message = app.wait_text("error-message", "« titre »").await?;
+    assert!(message.contains("obligatoire"), "core's French message about the empty title, got {message:?}");
+    let beside = app.wait_text("field-error-title", "« titre »").await?;
+    assert!(beside.contains("obligatoire"), "core's message beside the title field, got {beside:?}");
     app.quit().await?;
     drop(driver);
 

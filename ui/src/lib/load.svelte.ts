@@ -1,6 +1,7 @@
 // What a screen shows while it loads: « Chargement… », then its data, or — when a call fails —
 // core's French message with « Réessayer » (components/LoadFailed.svelte), never an endless
 // « Chargement… ».
+import { untrack } from 'svelte';
 import type { ApiError } from '../backend';
 import { asApiError } from './errors';
 
@@ -14,6 +15,17 @@ export class Load {
   retry = (): void => {
     this.attempt += 1;
   };
+
+  /**
+   * Loads when the component is mounted and again at each « Réessayer » (call it while the
+   * component initialises); what `fetch` reads is not tracked.
+   */
+  onEachAttempt<T>(fetch: () => Promise<T>, apply: (value: T) => void): void {
+    $effect(() => {
+      void this.attempt;
+      untrack(() => void this.run(fetch, apply));
+    });
+  }
 
   /** Runs `fetch`, then `apply` with what it gave, unless a newer run started meanwhile. */
   run<T>(fetch: () => Promise<T>, apply: (value: T) => void): Promise<void> {

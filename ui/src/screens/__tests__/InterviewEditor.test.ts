@@ -64,15 +64,23 @@ describe('interview capture', () => {
     expect(puts(core)).toHaveLength(0);
   });
 
-  it('refuses an empty title and saves nothing', async () => {
+  it('shows core’s refusal of an empty title beside the field, and saves nothing', async () => {
     const core = await useCore();
+    const before = (await core.api.recordList('interview')).length;
     render(InterviewEditor, { props: { id: null } });
     await until(() => !!byTestId('interview-notes'));
     await type('interview-notes', 'Des notes sans titre');
     await fireEvent.focusOut(byTestId('interview-notes')!);
     await until(() => !!byTestId('error-message'));
-    expect(byTestId('error-message')!.textContent).toContain('titre');
-    expect(puts(core)).toHaveLength(0);
+    // The rule is core's: the window sent the interview, core refused it and named the field.
+    const refusal = core.refused.find((r) => r.command === 'record_put')!.error;
+    expect(refusal.field).toBe('title');
+    expect(refusal.message).toContain('« titre »');
+    expect(byTestId('error-message')!.textContent).toContain(sentence(refusal.message));
+    expect(byTestId('field-error-title')!.textContent).toBe(sentence(refusal.message));
+    expect(byTestId('interview-title')!.getAttribute('aria-invalid')).toBe('true');
+    expect(byTestId('save-state')!.textContent).not.toContain('Enregistré');
+    expect(await core.api.recordList('interview')).toHaveLength(before);
   });
 
   it('shows core’s refusal as is and keeps the record unchanged', async () => {

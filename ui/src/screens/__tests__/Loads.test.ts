@@ -11,13 +11,16 @@ import Actors from '../Actors.svelte';
 import ActionEditor from '../ActionEditor.svelte';
 import Exchanges from '../Exchanges.svelte';
 import Indicators from '../Indicators.svelte';
+import InterviewEditor from '../InterviewEditor.svelte';
 import Interviews from '../Interviews.svelte';
 import Plan from '../Plan.svelte';
 import PracticeEditor from '../PracticeEditor.svelte';
 import Practices from '../Practices.svelte';
+import RoadmapForm from '../RoadmapForm.svelte';
 import Settings from '../Settings.svelte';
 import TerritoryDetail from '../TerritoryDetail.svelte';
 import ThemeAnalysis from '../ThemeAnalysis.svelte';
+import WorkshopEditor from '../WorkshopEditor.svelte';
 import Workshops from '../Workshops.svelte';
 
 const SOME_ID = '0192c3a4-0000-7000-8000-000000000001';
@@ -25,14 +28,19 @@ const SOME_ID = '0192c3a4-0000-7000-8000-000000000001';
 const SCREENS: [string, Component<any>, object][] = [
   ['Acteurs', Actors, {}],
   ['Entretiens', Interviews, {}],
+  ['Entretien', InterviewEditor, { id: SOME_ID }],
+  ['Nouvel entretien', InterviewEditor, { id: null }],
   ['Analyse thématique', ThemeAnalysis, {}],
   ['Ateliers', Workshops, {}],
+  ['Atelier', WorkshopEditor, { id: SOME_ID }],
+  ['Nouvel atelier', WorkshopEditor, { id: null }],
   ['Plan d’action', Plan, {}],
   ['Action', ActionEditor, { id: SOME_ID }],
   ['Indicateurs', Indicators, { territoryId: SOME_ID, actionId: null }],
   ['Pratiques inspirantes', Practices, {}],
   ['Fiche de pratique', PracticeEditor, { id: SOME_ID }],
   ['Territoire', TerritoryDetail, { id: SOME_ID }],
+  ['Feuille de route', RoadmapForm, { territoryId: SOME_ID }],
   ['Paramètres', Settings, {}],
   ['Échanges', Exchanges, {}],
 ];

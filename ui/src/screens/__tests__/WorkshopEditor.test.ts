@@ -1,6 +1,7 @@
 import { fireEvent, render } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import WorkshopEditor from '../WorkshopEditor.svelte';
+import { sentence } from '../../lib/errors';
 import { byTestId, eventually, until, useCore, type } from '../../test/helpers';
 
 describe('workshop', () => {
@@ -50,7 +51,7 @@ describe('workshop', () => {
     expect((byTestId('workshop-add-name') as HTMLInputElement).value).toBe('');
   });
 
-  it('refuses to create the action while the workshop has no title', async () => {
+  it('refuses to create the action while the workshop has no title: core’s message, beside the title', async () => {
     const core = await useCore();
     render(WorkshopEditor, { props: { id: null } });
     await until(() => !!byTestId('workshop-title'));
@@ -58,7 +59,31 @@ describe('workshop', () => {
     await fireEvent.click(byTestId('workshop-decision-add')!);
     await fireEvent.click(byTestId('decision-to-action-0')!);
     await until(() => !!byTestId('action-error'));
-    expect(byTestId('action-error')!.textContent).toContain('titre');
+    const refusal = core.refused.find((r) => r.command === 'record_put')!.error;
+    expect(refusal.field).toBe('title');
+    expect(refusal.message).toContain('« titre »');
+    expect(byTestId('action-error')!.textContent).toContain(sentence(refusal.message));
+    expect(byTestId('field-error-title')!.textContent).toBe(sentence(refusal.message));
     expect(core.calls.some((c) => c.command === 'decision_to_action')).toBe(false);
+  });
+
+  it('shows core’s refusal of an emptied decision beside the decisions', async () => {
+    const core = await useCore();
+    render(WorkshopEditor, { props: { id: null } });
+    await until(() => !!byTestId('workshop-title'));
+    await type('workshop-title', 'COPIL de mi-parcours');
+    await type('workshop-decision-new', 'Une décision');
+    await fireEvent.click(byTestId('workshop-decision-add')!);
+    await until(() => byTestId('save-state')!.dataset.state === 'saved');
+    await type('workshop-decision-0', '');
+    await fireEvent.focusOut(byTestId('workshop-decision-0')!);
+    await until(() => !!byTestId('error-message'));
+    const refusal = core.refused.find((r) => r.command === 'record_put')!.error;
+    expect(refusal.field).toBe('decisions.text');
+    expect(refusal.message).toContain('« texte de la décision »');
+    expect(byTestId('error-message')!.textContent).toContain(sentence(refusal.message));
+    expect(byTestId('field-error-decisions')!.textContent).toBe(sentence(refusal.message));
+    const stored = (await core.api.recordList('workshop')).find((r) => r.data.title === 'COPIL de mi-parcours')!;
+    expect(stored.data.decisions.map((d: { text: string }) => d.text)).toEqual(['Une décision']);
   });
 });
