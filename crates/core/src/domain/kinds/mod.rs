@@ -103,6 +103,9 @@ pub fn check_date(field: &str, value: &str) -> Check {
             format!("le champ « {field} » attend une date existante au format AAAA-MM-JJ (entre 1900 et 2200)"),
         )
     };
+    if value.trim().is_empty() {
+        return Err(Invalid::new(field, format!("le champ « {field} » est obligatoire : indiquez une date")));
+    }
     if value.len() != 10 {
         return Err(bad());
     }
