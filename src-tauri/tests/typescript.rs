@@ -64,6 +64,7 @@ fn generate(dir: &Path) {
         RestoreReport,
         DemoRequest,
         DemoReport,
+        AttachRequest,
         // the « Échanges » screen
         KeysReport,
         DeviceKeyInfo,

@@ -1,6 +1,8 @@
 // The backend as the screens use it: one method per command of core, implemented once over any
 // transport by `connect` (client.ts), whose calls are typed by the generated `Commands` map.
 import type {
+  Attachment,
+  AttachRequest,
   BackupReport,
   BundleFile,
   CheckReport,
@@ -61,6 +63,8 @@ export interface Backend {
   backupTo(file: string, force?: boolean): Promise<BackupReport>;
   /** Restores a backup file chosen by the person in the open dialog. */
   restoreFrom(file: string): Promise<RestoreReport>;
+  /** Gathers the log (no record text) into a new file chosen by the person, for support. */
+  saveLog(file: string): Promise<number>;
   /** Where the facilitator last worked (reopened at launch), or null. */
   lastWorkedIn(): Promise<WorkedIn | null>;
   rememberWorkedIn(place: WorkedIn): Promise<void>;
@@ -69,6 +73,10 @@ export interface Backend {
    * there is no system dialog (a browser preview): the screen then lets the path be typed.
    */
   chooseFile(choice: FileChoice): Promise<string | null>;
+  /** Keeps a file chosen by the person as an attachment of a record (by its path). */
+  attachFile(request: AttachRequest): Promise<Record<Attachment>>;
+  /** Writes an attachment's bytes to a file chosen by the person; `force` replaces an existing file. */
+  saveAttachment(id: RecordId, out: string, force?: boolean): Promise<void>;
   // Échanges: bundles, conflicts, headquarters' keys, where bundles go.
   keysShow(): Promise<KeysReport>;
   /** Writes a bundle; `onProgress` hears how far it is (records read, then the file written). */

@@ -46,9 +46,14 @@ export function connect(t: Transport): Backend {
     restore: (file) => t.call('restore', { file }),
     backupTo: (file, force) => t.call('backup_to', { file, force: force ?? false }),
     restoreFrom: (file) => t.call('restore_from', { file }),
+    saveLog: (file) => t.call('save_log', { file }),
     lastWorkedIn: () => t.call('last_worked_in', {}),
     rememberWorkedIn: async (place) => {
       await t.call('remember_worked_in', { place });
+    },
+    attachFile: (request) => typed<'attachment'>(t.call('attach_file', { request })),
+    saveAttachment: async (id, out, force) => {
+      await t.call('save_attachment', { id, out, force: force ?? false });
     },
     chooseFile: (choice) => (t.chooseFile ? t.chooseFile(choice) : Promise.resolve(null)),
     keysShow: () => t.call('keys_show', {}),

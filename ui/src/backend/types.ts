@@ -4,6 +4,7 @@
 import type * as G from './generated';
 
 export type {
+  AttachRequest,
   BackupReport,
   BundleFile,
   CheckReport,

@@ -160,7 +160,7 @@ fn national_export_writes_a_pseudonymised_workbook_and_csv_files() {
         }
     }
     let territories: Vec<Vec<Data>> = wb.worksheet_range("Territoires").unwrap().rows().map(|r| r.to_vec()).collect();
-    let step = territories[0].iter().position(|h| h.to_string() == "Étape atteinte").unwrap();
+    let step = territories[0].iter().position(|h| *h == "Étape atteinte").unwrap();
     assert!(territories[1..].iter().all(|r| matches!(r[step], Data::Float(_))), "a number, not text");
 
     // Not over an existing file without --force; with it, the earlier workbook is replaced.
@@ -170,7 +170,7 @@ fn national_export_writes_a_pseudonymised_workbook_and_csv_files() {
     ok(&hq.db, &["national", "export", "--out", xlsx.to_str().unwrap(), "--force", "--identified"]);
     let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
     let readme = wb.worksheet_range("Lisez-moi").unwrap();
-    assert!(readme.rows().any(|r| r.iter().any(|c| c.to_string() == "IDENTIFIÉE")));
+    assert!(readme.rows().any(|r| r.iter().any(|c| *c == "IDENTIFIÉE")));
     // Never over the store.
     let store = maillage(&hq.db, &["national", "export", "--out", hq.db.to_str().unwrap(), "--force"]);
     assert_eq!(store.status.code(), Some(1));

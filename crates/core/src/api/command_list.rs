@@ -35,6 +35,15 @@ commands! {
     backup_to(file: String, force: Option<bool>) -> BackupReport => api.backup(Path::new(&file), force.unwrap_or(false));
     /// A backup the person chose in the system's open dialog (on a USB key…).
     restore_from(file: String) -> RestoreReport => api.restore(Path::new(&file));
+    /// Gathers the log (ids, codes, timings — no record text) into a file the person chose, for support.
+    save_log(file: String) -> u64 => api.save_log(Path::new(&file));
+
+    /// Keeps a file the person chose in the system's open dialog (a photo of a flip chart, a
+    /// signed consent form, a recording) as an attachment of a territory's record.
+    attach_file(request: AttachRequest) -> Record => api.attach_file(&request);
+    /// Writes an attachment's bytes to the file the person chose in the system's save dialog
+    /// (mode 0600); an existing file is replaced only with `force`.
+    save_attachment(id: RecordId, out: String, force: Option<bool>) -> () => api.save_attachment(id, Path::new(&out), force.unwrap_or(false));
 
     /// Where the facilitator last worked: reopened at launch (none once its territory is gone).
     last_worked_in() -> Option<WorkedIn> => api.last_worked_in();

@@ -102,18 +102,18 @@ fn step_kinds() -> Vec<(vocabulary::MethodStep, Vec<Kind>)> {
 
 /// What the records of a territory say about the method, for the steps' checklists.
 #[derive(Default)]
-struct Facts {
-    roadmap_filled: bool,
-    organisations: u32,
-    interviews: u32,
-    interviews_complete: u32,
-    links: u32,
-    copils: u32,
-    actions_kept: u32,
-    actions_ranked: u32,
-    indicators: u32,
-    indicators_measured_twice: u32,
-    practices: u32,
+pub(super) struct Facts {
+    pub(super) roadmap_filled: bool,
+    pub(super) organisations: u32,
+    pub(super) interviews: u32,
+    pub(super) interviews_complete: u32,
+    pub(super) links: u32,
+    pub(super) copils: u32,
+    pub(super) actions_kept: u32,
+    pub(super) actions_ranked: u32,
+    pub(super) indicators: u32,
+    pub(super) indicators_measured_twice: u32,
+    pub(super) practices: u32,
 }
 
 /// `n` and the word that agrees with it ("1 lien", "6 liens", "0 lien").
@@ -174,7 +174,7 @@ impl Facts {
         Ok(f)
     }
 
-    fn checklist(&self, step: vocabulary::MethodStep) -> Vec<ChecklistItem> {
+    pub(super) fn checklist(&self, step: vocabulary::MethodStep) -> Vec<ChecklistItem> {
         use vocabulary::MethodStep::*;
         let item = |code: &str, label: String, done: bool, kind: Kind| ChecklistItem { code: code.into(), label, done, kind };
         match step {

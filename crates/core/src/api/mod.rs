@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod keys;
 mod analysis;
+mod attachments;
 mod method;
 mod national;
 mod output;

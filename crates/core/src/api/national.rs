@@ -21,9 +21,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::method::Facts;
 use super::{now_rfc3339, Api, ApiResult, OutputKind};
 use crate::domain::kinds::{self, Territory};
-use crate::domain::vocabulary::{ActionStatus, InterviewStatus, MethodStep, PracticeStatus};
+use crate::domain::vocabulary::{ActionStatus, InterviewStatus, MethodStep, PracticeStatus, WorkshopKind};
 use crate::domain::{Kind, RecordId};
 use crate::error::Error;
 use crate::national::{self, Mode, TerritoryFacts};
@@ -67,8 +68,6 @@ pub struct TerritoryStatus {
     pub step_label: String,
     /// The steps whose checklist is all done (codes of `method_step`), in the method's order.
     pub steps_reached: Vec<String>,
-    /// Latest change of any of its live records (RFC 3339).
-    pub last_change: Option<String>,
     pub counts: TerritoryCounts,
     /// Versions in conflict waiting for a person's choice.
     pub open_conflicts: u32,
@@ -157,6 +156,63 @@ fn by_code<T: Copy>(
         .collect()
 }
 
+/// What the method's checklists look at, from the indexes of live records (no record read but
+/// the roadmaps): the same facts `territory_overview` draws from the records themselves (a test
+/// checks that both agree), judged by the same checklists. Fills `by_status` on the way.
+fn step_facts(
+    count: impl Fn(Kind) -> u64,
+    roadmap_filled: bool,
+    facets: &[(Kind, String, u64)],
+    by_status: &mut HashMap<Kind, BTreeMap<String, u64>>,
+) -> Facts {
+    let mut f = Facts {
+        roadmap_filled,
+        organisations: count(Kind::Organisation) as u32,
+        interviews: count(Kind::Interview) as u32,
+        links: count(Kind::CooperationLink) as u32,
+        indicators: count(Kind::Indicator) as u32,
+        practices: count(Kind::Practice) as u32,
+        ..Facts::default()
+    };
+    let mut indicators: BTreeSet<&str> = BTreeSet::new();
+    let mut measured: HashMap<&str, u64> = HashMap::new();
+    for (kind, facet, n) in facets {
+        let n32 = *n as u32;
+        match kind {
+            Kind::Interview | Kind::Practice => {
+                *by_status.entry(*kind).or_default().entry(facet.clone()).or_default() += n;
+                let complete = [InterviewStatus::Complet, InterviewStatus::Valide].iter().any(|s| s.code() == facet);
+                if *kind == Kind::Interview && complete {
+                    f.interviews_complete += n32;
+                }
+            }
+            Kind::Action => {
+                let (status, ranked) = match facet.strip_suffix(queries::RANKED) {
+                    Some(status) => (status, true),
+                    None => (facet.as_str(), false),
+                };
+                *by_status.entry(Kind::Action).or_default().entry(status.to_string()).or_default() += n;
+                let kept = [ActionStatus::Retenue, ActionStatus::EnCours, ActionStatus::Realisee]
+                    .iter()
+                    .any(|s| s.code() == status);
+                if kept {
+                    f.actions_kept += n32;
+                    f.actions_ranked += if ranked { n32 } else { 0 };
+                }
+            }
+            Kind::Workshop if facet == WorkshopKind::Copil.code() => f.copils += n32,
+            Kind::Indicator => {
+                indicators.insert(facet);
+            }
+            Kind::Measurement => *measured.entry(facet).or_default() += n,
+            _ => {}
+        }
+    }
+    f.indicators_measured_twice =
+        indicators.iter().filter(|i| measured.get(*i).copied().unwrap_or(0) >= 2).count() as u32;
+    f
+}
+
 /// The step a territory is at: the first step not reached (4 when all are).
 fn step_of(reached: &[bool]) -> u8 {
     (reached.iter().take_while(|r| **r).count() + 1).min(4) as u8
@@ -167,12 +223,24 @@ impl Api {
     /// when news last came, what it holds, its open conflicts.
     pub fn national_status(&self) -> ApiResult<Vec<TerritoryStatus>> {
         let territories = self.list(Kind::Territory, None)?;
-        let (tally, interviews, actions, practices, conflicts, bundles) = self.store().read(|conn| {
+        let (tally, facets, roadmaps, conflicts, bundles) = self.store().read(|conn| {
+            let mut facets: HashMap<RecordId, Vec<(Kind, String, u64)>> = HashMap::new();
+            queries::facets(conn, |kind, territory, facet, n| {
+                facets.entry(territory).or_default().push((kind, facet.to_string(), n))
+            })?;
+            let mut roadmaps: HashMap<RecordId, bool> = HashMap::new();
+            queries::for_each_live(conn, Kind::Roadmap, |r| {
+                let filled = serde_json::from_str::<kinds::Roadmap>(r.data)
+                    .is_ok_and(|m| !m.stakes.trim().is_empty() && !m.objectives.is_empty());
+                if let Some(t) = r.territory_id {
+                    *roadmaps.entry(t).or_default() |= filled;
+                }
+                Ok(())
+            })?;
             Ok((
                 queries::tally(conn)?,
-                queries::statuses(conn, Kind::Interview)?,
-                queries::statuses(conn, Kind::Action)?,
-                queries::statuses(conn, Kind::Practice)?,
+                facets,
+                roadmaps,
                 queries::open_conflicts(conn)?,
                 queries::imported_bundles(conn)?,
             ))
@@ -190,10 +258,19 @@ impl Api {
         for record in territories {
             let id = record.id;
             let data: Territory = serde_json::from_value(record.data.clone()).map_err(Error::from)?;
-            let reached: Vec<bool> = self.territory_overview(id)?.steps.iter().map(|s| s.reached).collect();
+            let t = tally.get(&id).cloned().unwrap_or_default();
+            let count = |k: Kind| t.counts.get(&k).copied().unwrap_or(0);
+            let mut by_status: HashMap<Kind, BTreeMap<String, u64>> = HashMap::new();
+            let facts = step_facts(
+                count,
+                roadmaps.get(&id).copied().unwrap_or(false),
+                facets.get(&id).map(Vec::as_slice).unwrap_or_default(),
+                &mut by_status,
+            );
+            let reached: Vec<bool> =
+                MethodStep::ALL.iter().map(|s| facts.checklist(*s).iter().all(|item| item.done)).collect();
             let step = step_of(&reached);
             let current = MethodStep::ALL[step as usize - 1];
-            let t = tally.get(&id).cloned().unwrap_or_default();
             let mut facilitators: BTreeSet<String> = t.creators.clone();
             let mut devices: BTreeSet<String> = BTreeSet::new();
             let carried = news.get(&id).map(Vec::as_slice).unwrap_or_default();
@@ -230,14 +307,19 @@ impl Api {
                     .filter(|(_, r)| **r)
                     .map(|(s, _)| s.code().to_string())
                     .collect(),
-                last_change: t.last_change.clone(),
                 counts: TerritoryCounts {
-                    kinds: territory_kinds()
-                        .map(|k| (k.as_str().to_string(), t.counts.get(&k).copied().unwrap_or(0) as u32))
-                        .collect(),
-                    interviews_by_status: by_code(InterviewStatus::ALL, InterviewStatus::code, interviews.get(&id)),
-                    actions_by_status: by_code(ActionStatus::ALL, ActionStatus::code, actions.get(&id)),
-                    practices_by_status: by_code(PracticeStatus::ALL, PracticeStatus::code, practices.get(&id)),
+                    kinds: territory_kinds().map(|k| (k.as_str().to_string(), count(k) as u32)).collect(),
+                    interviews_by_status: by_code(
+                        InterviewStatus::ALL,
+                        InterviewStatus::code,
+                        by_status.get(&Kind::Interview),
+                    ),
+                    actions_by_status: by_code(ActionStatus::ALL, ActionStatus::code, by_status.get(&Kind::Action)),
+                    practices_by_status: by_code(
+                        PracticeStatus::ALL,
+                        PracticeStatus::code,
+                        by_status.get(&Kind::Practice),
+                    ),
                 },
                 open_conflicts: conflicts.get(&id).copied().unwrap_or(0) as u32,
             });

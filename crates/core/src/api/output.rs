@@ -143,7 +143,7 @@ fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize
 }
 
 /// `out` names the store or one of its files, by path or by inode.
-fn is_the_store(store: &Path, out: &Path) -> bool {
+pub(super) fn is_the_store(store: &Path, out: &Path) -> bool {
     let own: Vec<PathBuf> = ["", "-wal", "-shm", "-journal"]
         .iter()
         .map(|suffix| files::sidecar(store, suffix))

@@ -106,6 +106,8 @@ pub struct DemoReport {
 }
 
 /// A file to keep as an attachment.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachRequest {
     pub territory_id: RecordId,

@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_settings", include_str!("../../migrations/0003_settings.sql")),
     ("0004_secure_delete", include_str!("../../migrations/0004_secure_delete.sql")),
     ("0005_export_selection", include_str!("../../migrations/0005_export_selection.sql")),
+    ("0006_national", include_str!("../../migrations/0006_national.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -210,7 +210,7 @@ fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
 
 /// The column `header` of a sheet read back.
 fn column(rows: &[Vec<Data>], header: &str) -> Vec<Data> {
-    let i = rows[0].iter().position(|h| h.to_string() == header).unwrap_or_else(|| panic!("no column {header}"));
+    let i = rows[0].iter().position(|h| *h == header).unwrap_or_else(|| panic!("no column {header}"));
     rows[1..].iter().map(|r| r[i].clone()).collect()
 }
 
@@ -419,4 +419,81 @@ fn a_folder_stands_for_its_bundles_in_name_order() {
     let single = dir.path().join("notes.txt");
     let found = api::bundle_paths(&[dir.path().to_path_buf(), single.clone()]).unwrap();
     assert_eq!(found, [dir.path().join("a.maillage"), dir.path().join("b.maillage"), single]);
+}
+
+/// The dashboard reads its facts from indexes, the overview from the records: on territories at
+/// every step, with edge cases around each checklist item, both reach the same steps and the
+/// statuses add up to what the records say.
+#[test]
+fn the_dashboard_steps_agree_with_each_territory_overview() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api::create(&dir.path().join("s.sqlite3")).unwrap();
+    api.init("Siège").unwrap();
+    for (seed, interviews, workshops, actions) in [(1, 6, 3, 4), (2, 0, 2, 3), (3, 5, 0, 0), (4, 2, 1, 1)] {
+        let req = api::DemoRequest { territory: format!("Démo {seed}"), interviews, workshops, actions, seed };
+        api.demo(&req).unwrap();
+    }
+    let t = |name: &str| api.put(Kind::Territory, None, json!({"name": name, "kind": "rural"})).unwrap().id;
+    let p = |kind: Kind, data: serde_json::Value| api.put(kind, None, data).unwrap().id;
+    let orgs = |t: RecordId| -> Vec<RecordId> {
+        (0..3)
+            .map(|i| p(Kind::Organisation, json!({"territory_id": t, "name": format!("S{i}"), "category": "caf"})))
+            .collect()
+    };
+    // Stakes of white space only: the roadmap is not filled.
+    let blank = t("Feuille blanche");
+    p(Kind::Roadmap, json!({"territory_id": blank, "stakes": " \n\t", "objectives": ["Se connaître"]}));
+    orgs(blank);
+    // Everything up to a kept action without priority (not ranked), a copil, a link.
+    let unranked = t("Action non classée");
+    p(Kind::Roadmap, json!({"territory_id": unranked, "stakes": "Coopérer", "objectives": ["Se connaître"]}));
+    let o = orgs(unranked);
+    p(Kind::Interview, json!({"territory_id": unranked, "title": "E", "date": "2026-01-05", "status": "valide"}));
+    p(
+        Kind::CooperationLink,
+        json!({"territory_id": unranked, "from_organisation_id": o[0], "to_organisation_id": o[1],
+        "kind": "information", "intensity": 2, "observed_on": "2026-01-05"}),
+    );
+    p(Kind::Workshop, json!({"territory_id": unranked, "kind": "copil", "title": "COPIL", "date": "2026-01-06"}));
+    p(Kind::Action, json!({"territory_id": unranked, "title": "A", "status": "retenue", "priority": {"impact": 3}}));
+    p(Kind::Action, json!({"territory_id": unranked, "title": "B", "status": "idee", "priority": {"rank": 1}}));
+    // Ranked by rank alone; one indicator measured once, a deleted one measured twice.
+    let measured = t("Mesuré une fois");
+    p(Kind::Action, json!({"territory_id": measured, "title": "A", "status": "realisee", "priority": {"rank": 2}}));
+    let once = p(Kind::Indicator, json!({"territory_id": measured, "name": "I"}));
+    p(Kind::Measurement, json!({"territory_id": measured, "indicator_id": once, "date": "2026-01-01", "value": 1}));
+    let gone = p(Kind::Indicator, json!({"territory_id": measured, "name": "J"}));
+    for day in ["2026-01-01", "2026-02-01"] {
+        p(Kind::Measurement, json!({"territory_id": measured, "indicator_id": gone, "date": day, "value": 1}));
+    }
+    api.delete(Kind::Indicator, gone).unwrap();
+    p(Kind::Practice, json!({"territory_id": measured, "title": "P", "status": "publiee"}));
+    let interview =
+        p(Kind::Interview, json!({"territory_id": measured, "title": "E", "date": "2026-01-05", "status": "complet"}));
+    api.delete(Kind::Interview, interview).unwrap();
+
+    let list = api.national_status().unwrap();
+    assert_eq!(list.len(), 7);
+    for s in &list {
+        let overview = api.territory_overview(s.territory_id).unwrap();
+        let expected: Vec<String> = overview.steps.iter().filter(|st| st.reached).map(|st| st.step.clone()).collect();
+        assert_eq!(s.steps_reached, expected, "{}: the dashboard and the overview disagree", s.name);
+        for (kind, by_status) in
+            [(Kind::Interview, &s.counts.interviews_by_status), (Kind::Action, &s.counts.actions_by_status)]
+        {
+            let mut counted = std::collections::BTreeMap::new();
+            for r in api.list(kind, Some(s.territory_id)).unwrap() {
+                *counted.entry(r.data["status"].as_str().unwrap().to_string()).or_insert(0u32) += 1;
+            }
+            let nonzero: std::collections::BTreeMap<String, u32> =
+                by_status.iter().filter(|(_, n)| **n > 0).map(|(k, n)| (k.clone(), *n)).collect();
+            assert_eq!(nonzero, counted, "{}: {kind} by status", s.name);
+        }
+        assert_eq!(
+            s.counts.kinds["interview"] as usize,
+            api.list(Kind::Interview, Some(s.territory_id)).unwrap().len()
+        );
+    }
+    let step = |name: &str| list.iter().find(|s| s.name == name).unwrap().step;
+    assert_eq!((step("Feuille blanche"), step("Action non classée"), step("Mesuré une fois")), (1, 3, 1));
 }

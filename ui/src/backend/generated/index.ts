@@ -5,6 +5,7 @@ export type { ActionData } from "./ActionData";
 export type { ActionStatus } from "./ActionStatus";
 export type { ActorCategory } from "./ActorCategory";
 export type { ApiError } from "./ApiError";
+export type { AttachRequest } from "./AttachRequest";
 export type { AttachmentData } from "./AttachmentData";
 export type { Attendance } from "./Attendance";
 export type { BackupReport } from "./BackupReport";
