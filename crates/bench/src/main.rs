@@ -327,7 +327,7 @@ pub(crate) fn fresh_destination(to: &Path) -> rusqlite::Connection {
 
 /// The baseline: the rows `put_many` wrote, copied by a plain prepared-statement loop into a
 /// fresh store of the same schema, in one transaction, full-text index included.
-fn raw_copy(from: &Path, to: &Path) -> f64 {
+pub(crate) fn raw_copy(from: &Path, to: &Path) -> f64 {
     let rows = stored_rows(from);
     let mut dst = fresh_destination(to);
     let t = Instant::now();
@@ -346,7 +346,9 @@ fn raw_copy(from: &Path, to: &Path) -> f64 {
                     x.get(0)
                 })
                 .expect("row");
-            fts.execute(rusqlite::params![seq, r.9, r.12]).expect("fts row");
+            if r.8 == 0 {
+                fts.execute(rusqlite::params![seq, r.9, r.12]).expect("fts row");
+            }
         }
     }
     tx.commit().expect("commit");

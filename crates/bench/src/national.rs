@@ -17,7 +17,7 @@ use std::time::Instant;
 use maillage_core::api::{Api, DemoRequest, ExportRequest, ImportOptions};
 use serde_json::{json, Value};
 
-use crate::{fresh_destination, open, round3, stored_rows, summary};
+use crate::{open, round3, summary};
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -159,31 +159,7 @@ fn xlsx_export(hq: &Api, out: &Path) -> Value {
 /// The same rows as the consolidated store holds (record and full-text rows), inserted by a
 /// plain prepared-statement loop into a fresh store of the same schema in one transaction.
 fn raw_insert(from: &Path, to: &Path) -> f64 {
-    let rows = stored_rows(from);
-    let mut dst = fresh_destination(to);
-    let t = Instant::now();
-    let tx = dst.transaction().expect("tx");
-    {
-        let mut ins = tx
-            .prepare(
-                "INSERT INTO record (id, kind, territory_id, version, created_by, created_device, created_at, updated_at, deleted, title, date, data)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING seq",
-            )
-            .expect("insert");
-        let mut fts = tx.prepare("INSERT INTO record_fts (rowid, title, body) VALUES (?1, ?2, ?3)").expect("fts");
-        for r in &rows {
-            let seq: i64 = ins
-                .query_row(rusqlite::params![r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11], |x| {
-                    x.get(0)
-                })
-                .expect("row");
-            if r.8 == 0 {
-                fts.execute(rusqlite::params![seq, r.9, r.12]).expect("fts row");
-            }
-        }
-    }
-    tx.commit().expect("commit");
-    t.elapsed().as_secs_f64()
+    crate::raw_copy(from, to)
 }
 
 /// Resets the kernel's high-water mark of this process's resident memory (Linux).

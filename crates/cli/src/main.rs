@@ -194,11 +194,11 @@ fn exit_on_broken_pipe(e: &std::io::Error) {
     }
 }
 
-fn out_err(e: std::io::Error) -> ApiError {
-    ApiError { code: api::ErrorCode::Io, message: format!("impossible d'écrire la sortie : {e}"), field: None }
+pub(crate) fn out_err(e: std::io::Error) -> ApiError {
+    ApiError { code: api::ErrorCode::Io, message: format!("impossible d'écrire la sortie ({:?})", e.kind()), field: None }
 }
 
-fn json_line(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), ApiError> {
+pub(crate) fn json_line(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), ApiError> {
     let text = serde_json::to_string(value).map_err(|e| ApiError {
         code: api::ErrorCode::Internal,
         message: e.to_string(),

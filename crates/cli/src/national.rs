@@ -12,8 +12,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::{json_line, out_err};
 use clap::{Subcommand, ValueEnum};
-use maillage_core::api::{self, Api, ApiError, NationalExportRequest, TableFormat};
+use maillage_core::api::{Api, ApiError, NationalExportRequest, TableFormat};
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -49,18 +50,6 @@ pub enum FormatArg {
     Csv,
 }
 
-fn out_err(e: std::io::Error) -> ApiError {
-    ApiError { code: api::ErrorCode::Io, message: format!("impossible d'écrire la sortie : {e}"), field: None }
-}
-
-fn json_line(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), ApiError> {
-    let text = serde_json::to_string(value).map_err(|e| ApiError {
-        code: api::ErrorCode::Internal,
-        message: e.to_string(),
-        field: None,
-    })?;
-    writeln!(out, "{text}").map_err(out_err)
-}
 
 pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     let api = Api::open(db)?;

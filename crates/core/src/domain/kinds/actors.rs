@@ -40,12 +40,7 @@ impl KindData for Organisation {
         required("name", &self.name)?;
         max_len("name", &self.name, 200)
     }
-    fn territory_id(&self) -> Option<RecordId> {
-        Some(self.territory_id)
-    }
-    fn title(&self) -> String {
-        self.name.clone()
-    }
+    in_territory_titled_by!(name);
 }
 
 /// A person's consent to the use of what they say, and how it was collected.
@@ -114,12 +109,7 @@ impl KindData for Person {
         max_len("name", &self.name, 200)?;
         self.consent.validate("consent")
     }
-    fn territory_id(&self) -> Option<RecordId> {
-        Some(self.territory_id)
-    }
-    fn title(&self) -> String {
-        self.name.clone()
-    }
+    in_territory_titled_by!(name);
     fn references(&self) -> Vec<Reference> {
         opt_ref("organisation_id", Kind::Organisation, &self.organisation_id).into_iter().collect()
     }

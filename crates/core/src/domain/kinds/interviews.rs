@@ -141,12 +141,7 @@ impl KindData for Interview {
         }
         self.consent.validate("consent")
     }
-    fn territory_id(&self) -> Option<RecordId> {
-        Some(self.territory_id)
-    }
-    fn title(&self) -> String {
-        self.title.clone()
-    }
+    in_territory_titled_by!(title);
     fn date(&self) -> Option<String> {
         Some(self.date.clone())
     }

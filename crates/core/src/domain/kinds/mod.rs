@@ -61,6 +61,20 @@ pub struct Validated {
     pub references: Vec<Reference>,
 }
 
+/// The `territory_id` and `title` of a kind that belongs to one territory and is titled by one
+/// of its text fields.
+macro_rules! in_territory_titled_by {
+    ($field:ident) => {
+        fn territory_id(&self) -> Option<RecordId> {
+            Some(self.territory_id)
+        }
+        fn title(&self) -> String {
+            self.$field.clone()
+        }
+    };
+}
+use in_territory_titled_by;
+
 /// Behaviour shared by the data of every kind.
 pub trait KindData: Serialize + DeserializeOwned {
     const KIND: Kind;

@@ -93,12 +93,7 @@ impl KindData for Action {
         }
         Ok(())
     }
-    fn territory_id(&self) -> Option<RecordId> {
-        Some(self.territory_id)
-    }
-    fn title(&self) -> String {
-        self.title.clone()
-    }
+    in_territory_titled_by!(title);
     fn date(&self) -> Option<String> {
         self.start_date.clone()
     }
@@ -141,12 +136,7 @@ impl KindData for Indicator {
         check_finite("baseline", self.baseline)?;
         check_finite("target", self.target)
     }
-    fn territory_id(&self) -> Option<RecordId> {
-        Some(self.territory_id)
-    }
-    fn title(&self) -> String {
-        self.name.clone()
-    }
+    in_territory_titled_by!(name);
     fn references(&self) -> Vec<Reference> {
         opt_ref("action_id", Kind::Action, &self.action_id).into_iter().collect()
     }

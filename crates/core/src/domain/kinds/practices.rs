@@ -102,10 +102,5 @@ impl KindData for Attachment {
         }
         Ok(())
     }
-    fn territory_id(&self) -> Option<RecordId> {
-        Some(self.territory_id)
-    }
-    fn title(&self) -> String {
-        self.name.clone()
-    }
+    in_territory_titled_by!(name);
 }

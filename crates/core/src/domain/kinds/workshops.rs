@@ -89,12 +89,7 @@ impl KindData for Workshop {
         }
         Ok(())
     }
-    fn territory_id(&self) -> Option<RecordId> {
-        Some(self.territory_id)
-    }
-    fn title(&self) -> String {
-        self.title.clone()
-    }
+    in_territory_titled_by!(title);
     fn date(&self) -> Option<String> {
         Some(self.date.clone())
     }
