@@ -131,9 +131,63 @@ fn field_name(path: &str) -> String {
     }
 }
 
-/// What serde expected, in French, from the end of its English message ("…, expected a string").
-fn expected_fr(raw: &str) -> &'static str {
-    let expected = raw.rsplit("expected ").next().unwrap_or("");
+/// Why data did not fit a kind, as serde's derived code reports it through [`serde::de::Error`]'s
+/// typed methods: which rule, and what was expected — never the value received.
+#[derive(Debug)]
+pub(super) enum Unfit {
+    Missing(&'static str),
+    Unknown(String),
+    Variant(&'static [&'static str]),
+    /// The kind of value expected, as the type describes itself (`a string`, `u8`, `struct Consent`).
+    Type(String),
+    Length,
+    /// A type's own check (an id that is not a UUID…).
+    Other,
+}
+
+impl std::fmt::Display for Unfit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
+impl std::error::Error for Unfit {}
+
+impl serde::de::Error for Unfit {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Unfit::Other
+    }
+    fn invalid_type(_: serde::de::Unexpected<'_>, expected: &dyn serde::de::Expected) -> Self {
+        Unfit::Type(expected.to_string())
+    }
+    fn invalid_value(_: serde::de::Unexpected<'_>, expected: &dyn serde::de::Expected) -> Self {
+        Unfit::Type(expected.to_string())
+    }
+    fn invalid_length(_: usize, _: &dyn serde::de::Expected) -> Self {
+        Unfit::Length
+    }
+    fn unknown_variant(_: &str, expected: &'static [&'static str]) -> Self {
+        Unfit::Variant(expected)
+    }
+    fn unknown_field(field: &str, _: &'static [&'static str]) -> Self {
+        Unfit::Unknown(field.to_string())
+    }
+    fn missing_field(field: &'static str) -> Self {
+        Unfit::Missing(field)
+    }
+}
+
+/// Deserialises `value` as `T`, with the field at fault and a typed reason when it does not fit.
+pub(super) fn fit<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> std::result::Result<T, serde_path_to_error::Error<Unfit>> {
+    // A JSON tree always converts; its values are then read back with our own error type.
+    let tree = serde_value::to_value(value).expect("a JSON value converts to a value tree");
+    serde_path_to_error::deserialize(serde_value::ValueDeserializer::<Unfit>::new(tree))
+}
+
+/// What a type expects, in French, from the way it describes itself.
+fn expected_fr(expected: &str) -> &'static str {
     let e = expected.to_ascii_lowercase();
     if e.contains("uuid") {
         "un identifiant (UUID)"
@@ -149,17 +203,14 @@ fn expected_fr(raw: &str) -> &'static str {
         "un nombre entier positif"
     } else if e.starts_with('f') || e.contains("number") {
         "un nombre"
-    } else if e.contains("version") {
-        "une version (ms.compteur.appareil)"
     } else {
         "une valeur d'une autre forme"
     }
 }
 
-/// Turns serde's error into a French sentence that names the field and what is expected, and
-/// never repeats the value received (it can be a name, a note, anything a person typed).
-pub(super) fn explain_json_error(kind: Kind, e: &serde_path_to_error::Error<serde_json::Error>) -> Invalid {
-    let raw = e.inner().to_string();
+/// A refusal in French that names the field and what is expected, and never repeats the value
+/// received (it can be a name, a note, anything a person typed).
+pub(super) fn explain_json_error(kind: Kind, e: &serde_path_to_error::Error<Unfit>) -> Invalid {
     let at = e.path().to_string();
     let at = if at == "." { String::new() } else { at };
     // The path ends at the unknown field itself, at the struct that misses one.
@@ -172,31 +223,26 @@ pub(super) fn explain_json_error(kind: Kind, e: &serde_path_to_error::Error<serd
             format!("{at}.{name}")
         }
     };
-    let quoted = |s: &str| s.split('`').nth(1).unwrap_or("").to_string();
     let what = kind.label_fr();
-    if raw.starts_with("missing field") {
-        let f = field_name(&join(&quoted(&raw)));
-        Invalid::new(&f, format!("le champ « {f} » est obligatoire pour un(e) {what}"))
-    } else if raw.starts_with("unknown field") {
-        let f = field_name(&join(&quoted(&raw)));
-        Invalid::new(&f, format!("le champ « {f} » n'existe pas pour un(e) {what}"))
-    } else if raw.starts_with("unknown variant") {
-        let f = field_name(&at);
-        // The values listed come from the application's own lists, not from the input.
-        let allowed = raw.split("expected ").nth(1).unwrap_or("").replace('`', "");
-        let allowed = allowed.trim_start_matches("one of ");
-        Invalid::new(&f, format!("le champ « {f} » n'accepte que ces valeurs : {allowed}"))
-    } else if raw.starts_with("invalid length") {
-        let f = field_name(&at);
-        Invalid::new(&f, format!("le champ « {f} » n'a pas le nombre d'éléments attendu"))
-    } else if raw.starts_with("invalid type") || raw.starts_with("invalid value") {
-        let f = field_name(&at);
-        Invalid::new(&f, format!("le champ « {f} » attend {}", expected_fr(&raw)))
-    } else if raw.contains("UUID") || raw.contains("uuid") {
-        let f = field_name(&at);
-        Invalid::new(&f, format!("le champ « {f} » attend un identifiant (UUID)"))
-    } else {
-        let f = field_name(&at);
-        Invalid::new(&f, format!("le champ « {f} » n'a pas la forme attendue pour un(e) {what}"))
+    let f = field_name(&at);
+    match e.inner() {
+        Unfit::Missing(name) => {
+            let f = field_name(&join(name));
+            Invalid::new(&f, format!("le champ « {f} » est obligatoire pour un(e) {what}"))
+        }
+        Unfit::Unknown(name) => {
+            let f = field_name(&join(name));
+            Invalid::new(&f, format!("le champ « {f} » n'existe pas pour un(e) {what}"))
+        }
+        // The values listed are the application's own codes, not the input.
+        Unfit::Variant(allowed) => {
+            Invalid::new(&f, format!("le champ « {f} » n'accepte que ces valeurs : {}", allowed.join(", ")))
+        }
+        Unfit::Length => Invalid::new(&f, format!("le champ « {f} » n'a pas le nombre d'éléments attendu")),
+        Unfit::Type(expected) => Invalid::new(&f, format!("le champ « {f} » attend {}", expected_fr(expected))),
+        Unfit::Other if at.ends_with("id") || at.ends_with("ids") || at.ends_with(']') => {
+            Invalid::new(&f, format!("le champ « {f} » attend un identifiant (UUID)"))
+        }
+        Unfit::Other => Invalid::new(&f, format!("le champ « {f} » n'a pas la forme attendue pour un(e) {what}")),
     }
 }

@@ -19,7 +19,7 @@ mod workshops;
 
 pub use actors::*;
 pub use explain::is_forbidden_char;
-use explain::{check_text, explain_json_error};
+use explain::{check_text, explain_json_error, fit};
 pub use interviews::*;
 pub use plan::*;
 pub use practices::*;
@@ -172,7 +172,7 @@ fn opt_ref(field: &'static str, kind: Kind, id: &Option<RecordId>) -> Option<Ref
 
 fn validate_as<T: KindData>(value: serde_json::Value) -> std::result::Result<Validated, Invalid> {
     check_text(&value, &mut String::new())?;
-    let mut data: T = serde_path_to_error::deserialize(value).map_err(|e| explain_json_error(T::KIND, &e))?;
+    let mut data: T = fit(value).map_err(|e| explain_json_error(T::KIND, &e))?;
     data.normalise();
     data.validate()?;
     Ok(Validated {
