@@ -1,7 +1,7 @@
 //! End-to-end test of attachments in the real window (issue 9; see `src/lib.rs` for how these
 //! tests run): a photo of a flip chart joined to an interview by a typed path (WebDriver cannot
 //! drive the system's open dialog), listed under the interview, its bytes kept in the store; the
-//! same list beside a workshop and a person (a signed consent form).
+//! same list beside a workshop, and a signed consent form joined to a person.
 
 use maillage_core::api::{Api, DemoRequest};
 use maillage_core::domain::Kind;
@@ -27,6 +27,8 @@ async fn a_file_joined_to_an_interview_by_its_path_is_listed_and_kept_in_the_sto
     let photo = dir.path().join("paperboard-atelier.jpg");
     let bytes: Vec<u8> = [0xFF, 0xD8, 0xFF, 0xE0].into_iter().chain((0..4000u32).map(|i| (i % 251) as u8)).collect();
     std::fs::write(&photo, &bytes)?;
+    let consent = dir.path().join("consentement-signe.pdf");
+    std::fs::write(&consent, b"%PDF-1.4 formulaire sign\xc3\xa9")?;
 
     let driver = Driver::start(&store)?;
     let app = driver.launch().await?;
@@ -50,6 +52,10 @@ async fn a_file_joined_to_an_interview_by_its_path_is_listed_and_kept_in_the_sto
     app.wait_for("attachments-empty").await?;
     app.go(&format!("/acteurs/personnes/{}", person.id)).await?;
     app.wait_for("attachments-empty").await?;
+    app.click("attachment-path-toggle").await?;
+    app.fill("attachment-path", &consent.to_string_lossy()).await?;
+    app.click("attachment-path-add").await?;
+    app.wait_text("attachments-list", "consentement-signe.pdf").await?;
     app.show("attachments").await?;
     app.screenshot("81-personne-pieces-jointes").await?;
     app.quit().await?;
@@ -65,5 +71,13 @@ async fn a_file_joined_to_an_interview_by_its_path_is_listed_and_kept_in_the_sto
     assert_eq!(kept[0].data["name"], "paperboard-atelier.jpg");
     assert_eq!(kept[0].data["media_type"], "image/jpeg");
     assert_eq!(api.attachment_content(kept[0].id)?, bytes);
+    let form: Vec<_> = api
+        .list(Kind::Attachment, Some(territory))?
+        .into_iter()
+        .filter(|a| a.data["record_id"] == serde_json::json!(person.id))
+        .collect();
+    assert_eq!(form.len(), 1, "the signed consent form, joined to the person");
+    assert_eq!(form[0].data["media_type"], "application/pdf");
+    assert_eq!(api.attachment_content(form[0].id)?, std::fs::read(&consent)?);
     Ok(())
 }

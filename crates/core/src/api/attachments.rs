@@ -18,7 +18,9 @@ impl Api {
             return Err(refuse("indiquez le fichier à écrire"));
         }
         if output::is_the_store(self.store_path(), out) {
-            return Err(refuse("ce fichier est le magasin de Maillage (ou l'un de ses fichiers) : choisissez un autre nom"));
+            return Err(refuse(
+                "ce fichier est le magasin de Maillage (ou l'un de ses fichiers) : choisissez un autre nom",
+            ));
         }
         if out.is_dir() {
             return Err(refuse("c'est un dossier : indiquez le nom du fichier à écrire"));
@@ -60,10 +62,9 @@ fn write_all(mut file: std::fs::File, bytes: &[u8], path: &Path) -> ApiResult<()
 }
 
 fn already_exists() -> super::ApiError {
-    let mut e: super::ApiError = Error::AlreadyExists(
-        "ce fichier existe déjà : choisissez un autre nom, ou demandez à le remplacer".into(),
-    )
-    .into();
+    let mut e: super::ApiError =
+        Error::AlreadyExists("ce fichier existe déjà : choisissez un autre nom, ou demandez à le remplacer".into())
+            .into();
     e.field = Some("out".into());
     e
 }
@@ -81,11 +82,7 @@ mod tests {
         let api = Api::create(&dir.join("maillage.sqlite3")).unwrap();
         api.init("Camille").unwrap();
         let territory = api
-            .put(
-                crate::domain::Kind::Territory,
-                None,
-                serde_json::json!({"name": "Valmont", "kind": "commune"}),
-            )
+            .put(crate::domain::Kind::Territory, None, serde_json::json!({"name": "Valmont", "kind": "commune"}))
             .unwrap();
         let photo = dir.join("tableau.jpg");
         std::fs::write(&photo, b"\xFF\xD8\xFFpaperboard").unwrap();
