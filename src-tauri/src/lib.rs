@@ -48,11 +48,7 @@ pub fn run() -> i32 {
     prefer_software_compositing();
     let backend = Backend::open(&default_store_path());
     // The log beside the store (ids, codes, timings; never record text), when there is a store.
-    let _log = backend
-        .0
-        .as_ref()
-        .ok()
-        .and_then(|api| maillage_core::log::init_beside_store(api.store_path()));
+    let _log = backend.0.as_ref().ok().and_then(|api| maillage_core::log::init_beside_store(api.store_path()));
     if let Err(e) = &backend.0 {
         // The code only: messages may name a path under the person's home.
         eprintln!("maillage-desktop: the store could not be opened ({:?}); the window shows why", e.code);

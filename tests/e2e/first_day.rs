@@ -110,7 +110,12 @@ async fn the_demo_is_marked_left_out_of_bundles_and_deleted_in_one_action_and_an
     assert!(!app.has(&format!("territory-demo-{}", tilleuls.id)).await, "a real territory carries no demo badge");
     app.select("territory-select", &demo.id.to_string()).await?;
     app.wait_for("sidebar-demo-badge").await?;
-    let option: Value = eval(&app, "return document.querySelector('[data-testid=territory-select]').selectedOptions[0].textContent;", vec![]).await?;
+    let option: Value = eval(
+        &app,
+        "return document.querySelector('[data-testid=territory-select]').selectedOptions[0].textContent;",
+        vec![],
+    )
+    .await?;
     assert!(option.as_str().unwrap_or_default().contains("Démonstration"), "the selector says it too: {option}");
     app.screenshot("70-territoires-demonstration").await?;
 
@@ -118,8 +123,13 @@ async fn the_demo_is_marked_left_out_of_bundles_and_deleted_in_one_action_and_an
     app.select("territory-select", &tilleuls.id.to_string()).await?;
     app.go("/echanges").await?;
     app.wait_for("export-territories").await?;
-    let checked = |id: &RecordId| format!("return document.querySelector('[data-testid=\"export-territory-{id}\"]').checked;");
-    assert_eq!(eval(&app, &checked(&tilleuls.id), vec![]).await?, Value::Bool(true), "the current territory is chosen by default");
+    let checked =
+        |id: &RecordId| format!("return document.querySelector('[data-testid=\"export-territory-{id}\"]').checked;");
+    assert_eq!(
+        eval(&app, &checked(&tilleuls.id), vec![]).await?,
+        Value::Bool(true),
+        "the current territory is chosen by default"
+    );
     assert_eq!(eval(&app, &checked(&demo.id), vec![]).await?, Value::Bool(false), "the demo is not chosen");
     app.wait_text("export-unsealed-hint", "sans être scellé").await?;
     let name = app.value("export-filename").await?;
@@ -128,8 +138,15 @@ async fn the_demo_is_marked_left_out_of_bundles_and_deleted_in_one_action_and_an
     app.click("export-submit").await?;
     app.wait_text("export-summary-territories", "Quartier des Tilleuls").await?;
     let summary = app.text("export-summary-territories").await?;
-    assert!(!summary.contains("Bondy") && !summary.contains("Valmont"), "the summary names the one territory: {summary}");
-    assert_eq!(bundle_territories(&usb.join(&name)), vec!["Quartier des Tilleuls".to_string()], "only the territory chosen travels");
+    assert!(
+        !summary.contains("Bondy") && !summary.contains("Valmont"),
+        "the summary names the one territory: {summary}"
+    );
+    assert_eq!(
+        bundle_territories(&usb.join(&name)),
+        vec!["Quartier des Tilleuls".to_string()],
+        "only the territory chosen travels"
+    );
     app.show("export").await?;
     app.screenshot("71-echanges-export-un-territoire").await?;
 
@@ -193,7 +210,8 @@ async fn the_demo_is_marked_left_out_of_bundles_and_deleted_in_one_action_and_an
     drop(driver);
 
     let api = Api::open(&store)?;
-    let left: Vec<String> = api.list(Kind::Territory, None)?.into_iter().map(|t| t.data["name"].as_str().unwrap().to_string()).collect();
+    let left: Vec<String> =
+        api.list(Kind::Territory, None)?.into_iter().map(|t| t.data["name"].as_str().unwrap().to_string()).collect();
     assert!(!left.iter().any(|n| n.contains("Valmont")), "the demo territory is gone: {left:?}");
     assert!(api.list(Kind::Interview, Some(demo.id))?.is_empty(), "and everything in it");
     Ok(())
@@ -207,7 +225,11 @@ async fn an_interviewees_consent_is_recorded_at_hand_the_list_stays_still_and_a_
     let t = own[0].id;
     let (amelie, bruno, zoe) = {
         let api = Api::open(&store)?;
-        (person(&api, t, "Amélie Bernard", "given"), person(&api, t, "Bruno Carpentier", "pending"), person(&api, t, "Zoé Vasseur", "given"))
+        (
+            person(&api, t, "Amélie Bernard", "given"),
+            person(&api, t, "Bruno Carpentier", "pending"),
+            person(&api, t, "Zoé Vasseur", "given"),
+        )
     };
     let driver = Driver::start(&store)?;
     let app = driver.launch().await?;
@@ -217,7 +239,11 @@ async fn an_interviewees_consent_is_recorded_at_hand_the_list_stays_still_and_a_
     app.fill("interview-title", "Entretien avec le centre social").await?;
 
     // Ticking never reorders the list.
-    let order = || async { app.testids("interview-persons-").await.map(|ids| ids.into_iter().filter(|i| !i.ends_with("-filter")).collect::<Vec<_>>()) };
+    let order = || async {
+        app.testids("interview-persons-")
+            .await
+            .map(|ids| ids.into_iter().filter(|i| !i.ends_with("-filter")).collect::<Vec<_>>())
+    };
     let before = order().await?;
     app.click(&format!("interview-persons-{}", zoe.id)).await?;
     app.click(&format!("interview-persons-{}", bruno.id)).await?;
@@ -233,7 +259,11 @@ async fn an_interviewees_consent_is_recorded_at_hand_the_list_stays_still_and_a_
     app.screenshot("74-entretien-consentement").await?;
     app.click(&format!("consent-prompt-save-{}", bruno.id)).await?;
     app.wait_gone(&format!("consent-prompt-{}", bruno.id)).await?;
-    assert_eq!(app.value("interview-consent-status").await?, "given", "the interview's consent follows its interviewees'");
+    assert_eq!(
+        app.value("interview-consent-status").await?,
+        "given",
+        "the interview's consent follows its interviewees'"
+    );
     let api = Api::open(&store)?;
     let b = api.get(Kind::Person, bruno.id)?;
     assert_eq!(b.data["consent"]["status"], "given", "Bruno's consent is in his record");
@@ -258,7 +288,9 @@ async fn an_interviewees_consent_is_recorded_at_hand_the_list_stays_still_and_a_
     picker.send_keys("\u{E007}").await?; // Entrée: the first theme
     app.wait_gone("theme-picker").await?;
     app.wait_for("passage-0").await?;
-    let marked: Value = eval(&app, "return Array.from(document.querySelectorAll('.marks mark')).map(m => m.textContent);", vec![]).await?;
+    let marked: Value =
+        eval(&app, "return Array.from(document.querySelectorAll('.marks mark')).map(m => m.textContent);", vec![])
+            .await?;
     assert_eq!(marked, json!([passage]), "the tagged passage is highlighted in the text");
     let focused: Value = eval(&app, "return document.activeElement?.dataset.testid;", vec![]).await?;
     assert_eq!(focused, json!("interview-notes"), "the focus is back in the notes");
@@ -319,14 +351,18 @@ async fn a_date_typed_slowly_is_checked_when_left_and_no_key_goes_elsewhere() ->
     app.quit().await?;
     drop(driver);
     let interview = Api::open(&store)?.list(Kind::Interview, None)?.remove(0);
-    assert_eq!((interview.data["date"].as_str(), interview.data["place"].as_str()), (Some("2026-03-15"), Some("Mairie")));
+    assert_eq!(
+        (interview.data["date"].as_str(), interview.data["place"].as_str()),
+        (Some("2026-03-15"), Some("Mairie"))
+    );
     Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_window_reopens_the_territory_and_screen_last_worked_in_and_the_steps_say_what_is_done() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let (store, _, own) = store_with(&dir, false, &["Bondy Nord", "Quartier des Tilleuls de la très longue avenue Jean-Jaurès"]);
+    let (store, _, own) =
+        store_with(&dir, false, &["Bondy Nord", "Quartier des Tilleuls de la très longue avenue Jean-Jaurès"]);
     let long = own[1].clone();
     let driver = Driver::start(&store)?;
     let app = driver.launch().await?;

@@ -38,7 +38,9 @@ pub fn run_with(dir: &Path, territories: u64) -> Value {
 
     // Export, then its baseline.
     let t = Instant::now();
-    let report = source.export_bundle(&ExportRequest { out: bundle.clone(), include_demo: true, ..Default::default() }).expect("export");
+    let report = source
+        .export_bundle(&ExportRequest { out: bundle.clone(), include_demo: true, ..Default::default() })
+        .expect("export");
     let export_secs = t.elapsed().as_secs_f64();
     let records = report.records as f64;
     let raw_export_secs = raw_export(source.store_path(), &dir.join("raw-export.jsonl.zst"));

@@ -134,7 +134,8 @@ fn autosave_during_export(dir: &Path) -> Value {
             while running.load(Ordering::Relaxed) {
                 n += 1;
                 let out = dir.join(format!("pendant-{n}.maillage"));
-                let req = maillage_core::api::ExportRequest { out: out.clone(), include_demo: true, ..Default::default() };
+                let req =
+                    maillage_core::api::ExportRequest { out: out.clone(), include_demo: true, ..Default::default() };
                 api.export_bundle(&req).expect("export");
                 let _ = std::fs::remove_file(out);
                 exports.fetch_add(1, Ordering::Relaxed);

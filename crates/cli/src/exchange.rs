@@ -111,7 +111,6 @@ pub enum KeepArg {
     Loser,
 }
 
-
 /// Runs an exchange command; `keys hq-init` needs no store and opens none.
 pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     if let Command::Keys { action: KeysCommand::HqInit { out: dir } } = &command {

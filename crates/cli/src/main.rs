@@ -195,7 +195,11 @@ fn exit_on_broken_pipe(e: &std::io::Error) {
 }
 
 pub(crate) fn out_err(e: std::io::Error) -> ApiError {
-    ApiError { code: api::ErrorCode::Io, message: format!("impossible d'écrire la sortie ({:?})", e.kind()), field: None }
+    ApiError {
+        code: api::ErrorCode::Io,
+        message: format!("impossible d'écrire la sortie ({:?})", e.kind()),
+        field: None,
+    }
 }
 
 pub(crate) fn json_line(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), ApiError> {

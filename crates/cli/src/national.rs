@@ -50,7 +50,6 @@ pub enum FormatArg {
     Csv,
 }
 
-
 pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     let api = Api::open(db)?;
     match command {

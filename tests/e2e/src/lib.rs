@@ -259,7 +259,20 @@ impl App {
     /// Empties a field, then types `text`.
     pub async fn fill(&self, id: &str, text: &str) -> Result<()> {
         let el = self.el(id).await?;
-        el.clear().await.map_err(|e| format!("clearing [data-testid={id}]: {e}"))?;
+        // A field that has just appeared may not take input yet (it is being laid out, or is
+        // below the fold): bring it into view and try again for a moment, as a person would.
+        let _ = self
+            .client
+            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&el)?])
+            .await;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            match el.clear().await {
+                Ok(()) => break,
+                Err(e) if Instant::now() > deadline => return Err(format!("clearing [data-testid={id}]: {e}").into()),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
         el.send_keys(text).await.map_err(|e| format!("typing into [data-testid={id}]: {e}"))?;
         Ok(())
     }

@@ -483,7 +483,10 @@ fn a_refusal_never_echoes_what_was_typed() {
         ("person", json!({"territory_id": t, "name": "P", "organisation_id": token})),
         ("person", json!({"territory_id": token, "name": "P"})),
         ("interview", json!({"territory_id": t, "title": "A", "date": token})),
-        ("interview", json!({"territory_id": t, "title": "A", "date": "2026-11-22", "passages": [{"source": "notes", "text": {"x": token}}]})),
+        (
+            "interview",
+            json!({"territory_id": t, "title": "A", "date": "2026-11-22", "passages": [{"source": "notes", "text": {"x": token}}]}),
+        ),
         ("workshop", json!({"territory_id": t, "title": "A", "date": "2026-11-22", "kind": token})),
         ("action", json!({"territory_id": t, "title": token, "priority": {"impact": token}})),
         ("territory", json!({"name": "X", "kind": "qpv", "departement_code": token})),

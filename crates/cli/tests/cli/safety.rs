@@ -281,7 +281,8 @@ fn restores_racing_writers_and_readers_lose_no_acknowledged_write() {
                     // Open (its lock held) and reading, as the window is.
                     let _ = app.stats(None);
                     std::thread::sleep(Duration::from_millis(150));
-                    let _ = app.search(&maillage_core::api::SearchRequest { query: "structure".into(), ..Default::default() });
+                    let _ = app
+                        .search(&maillage_core::api::SearchRequest { query: "structure".into(), ..Default::default() });
                 }
                 std::thread::sleep(Duration::from_millis(700));
             }

@@ -98,7 +98,8 @@ impl Api {
         categories.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
         // Codebook order: each first-level theme by code, followed by its sub-themes by code.
-        let mut parsed: Vec<(Record, Theme)> = themes.into_iter().filter_map(|r| Some((r.clone(), data(&r)?))).collect();
+        let mut parsed: Vec<(Record, Theme)> =
+            themes.into_iter().filter_map(|r| Some((r.clone(), data(&r)?))).collect();
         parsed.sort_by(|a, b| a.1.code.cmp(&b.1.code));
         let mut rows = Vec::new();
         let row = |r: &Record, t: &Theme, depth: u32, counts: &HashMap<RecordId, Count>| {

@@ -10,9 +10,9 @@ use super::{next_version, now_rfc3339, Api, ApiResult};
 use crate::domain::clock::wall_ms;
 use crate::domain::{kinds, Kind, Record, RecordId};
 use crate::error::{Error, Result};
-use crate::store::{conflicts, lineage};
 use crate::store::device::{self};
 use crate::store::records::{self, RecordRow};
+use crate::store::{conflicts, lineage};
 use crate::sync::merge::{self, ConflictRow, ConflictStatus, Resolution};
 
 /// Which version a person keeps when resolving a conflict.
@@ -48,9 +48,9 @@ pub struct ConflictView {
 impl Api {
     /// Conflicts waiting for a person (and the settled ones when `include_resolved`).
     pub fn conflicts(&self, include_resolved: bool) -> ApiResult<Vec<ConflictView>> {
-        Ok(self.store().read(|conn| {
-            conflicts::list(conn, include_resolved)?.into_iter().map(|row| view(conn, row)).collect()
-        })?)
+        Ok(self
+            .store()
+            .read(|conn| conflicts::list(conn, include_resolved)?.into_iter().map(|row| view(conn, row)).collect())?)
     }
 
     /// Settles a conflict: the version kept becomes a new edit that replaces both, knowingly, so

@@ -236,7 +236,19 @@ macro_rules! from_arg_by_serde {
     )*};
 }
 
-from_arg_by_serde!(String, bool, u32, Vec<String>, Vec<PutItem>, SearchRequest, DemoRequest, ExportRequest, Keep, WorkedIn, AttachRequest);
+from_arg_by_serde!(
+    String,
+    bool,
+    u32,
+    Vec<String>,
+    Vec<PutItem>,
+    SearchRequest,
+    DemoRequest,
+    ExportRequest,
+    Keep,
+    WorkedIn,
+    AttachRequest
+);
 
 fn by_serde<T: DeserializeOwned>(value: Value, name: &str) -> ApiResult<T> {
     serde_path_to_error::deserialize(value).map_err(|e| {

@@ -9,15 +9,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{now_rfc3339, Api, ApiResult};
-use crate::bundle::{
-    self, seal, Coverage, KindCount, Manifest, TerritoryRef,
-    FORMAT_VERSION,
-};
+use crate::bundle::{self, seal, Coverage, KindCount, Manifest, TerritoryRef, FORMAT_VERSION};
 use crate::domain::{kinds, Kind, Record, RecordId};
 use crate::error::{Error, Result};
-use crate::store::{blobs, conflicts, exports, lineage};
 use crate::store::device::{self};
 use crate::store::records::{self, StoredLine};
+use crate::store::{blobs, conflicts, exports, lineage};
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -253,7 +250,8 @@ fn gather(tx: &Connection, req: &ExportRequest, progress: &mut dyn FnMut(ExportP
     }
     let Carried { lines, counts, included, territories, territory_names, shas } = c;
     // Losers travel with their record only.
-    let loser_lines: Vec<(RecordId, String)> = loser_lines.into_iter().filter(|(id, _)| included.contains(id)).collect();
+    let loser_lines: Vec<(RecordId, String)> =
+        loser_lines.into_iter().filter(|(id, _)| included.contains(id)).collect();
 
     let mut entries: bundle::BundleEntries = Vec::new();
     let mut json_bytes = 0u64;

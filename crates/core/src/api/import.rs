@@ -26,18 +26,16 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use super::keys::{key_mismatch, this_device_key};
 use super::{now_rfc3339, Api, ApiResult};
-use crate::bundle::{
-    self, fingerprint, seal, Check, Limits, OpenedBundle, Refusal, TerritoryRef,
-};
+use crate::bundle::{self, fingerprint, seal, Check, Limits, OpenedBundle, Refusal, TerritoryRef};
 use crate::domain::clock::wall_ms;
 use crate::domain::{Kind, RecordId};
 use crate::error::{Error, Result};
-use crate::store::{blobs, device_keys, imports};
 use crate::store::device::{self};
 use crate::store::records::{self};
+use crate::store::{blobs, device_keys, imports};
 use crate::sync::merge::{self, KindReport};
-use super::keys::{key_mismatch, this_device_key};
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

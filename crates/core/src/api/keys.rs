@@ -6,13 +6,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{now_rfc3339, Api, ApiResult};
-use crate::bundle::{
-    fingerprint, seal, Check, Refusal,
-};
+use crate::bundle::{fingerprint, seal, Check, Refusal};
 use crate::domain::DeviceId;
 use crate::error::{Error, Result};
-use crate::store::device_keys;
 use crate::store::device::{self, DeviceRow};
+use crate::store::device_keys;
 
 /// This device's identity as others see it.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -1,8 +1,6 @@
 //! The method's helpers: a decision becomes an action, what a territory has done step by step,
 //! the vocabulary of the method.
 
-
-
 use super::*;
 use crate::domain::kinds::{self};
 use crate::domain::{vocabulary, Kind, Record, RecordId};
@@ -11,7 +9,6 @@ use crate::store::device::{self};
 use crate::store::records::{self};
 
 impl Api {
-
     /// Turns decision `index` of a workshop into an action of the plan, and links the two, in one
     /// transaction. Returns the new action.
     pub fn decision_to_action(&self, workshop_id: RecordId, index: u32) -> ApiResult<Record> {
@@ -146,7 +143,8 @@ impl Facts {
         for r in list(Kind::Interview)? {
             f.interviews += 1;
             if let Ok(i) = serde_json::from_value::<Interview>(parse(&r)) {
-                f.interviews_complete += u32::from(matches!(i.status, InterviewStatus::Complet | InterviewStatus::Valide));
+                f.interviews_complete +=
+                    u32::from(matches!(i.status, InterviewStatus::Complet | InterviewStatus::Valide));
             }
         }
         f.links = list(Kind::CooperationLink)?.len() as u32;
@@ -176,16 +174,30 @@ impl Facts {
 
     pub(super) fn checklist(&self, step: vocabulary::MethodStep) -> Vec<ChecklistItem> {
         use vocabulary::MethodStep::*;
-        let item = |code: &str, label: String, done: bool, kind: Kind| ChecklistItem { code: code.into(), label, done, kind };
+        let item =
+            |code: &str, label: String, done: bool, kind: Kind| ChecklistItem { code: code.into(), label, done, kind };
         match step {
             Lancement => vec![
                 item(
                     "feuille_de_route",
-                    if self.roadmap_filled { "Feuille de route remplie".into() } else { "Feuille de route à remplir (enjeux, objectifs)".into() },
+                    if self.roadmap_filled {
+                        "Feuille de route remplie".into()
+                    } else {
+                        "Feuille de route à remplir (enjeux, objectifs)".into()
+                    },
                     self.roadmap_filled,
                     Kind::Roadmap,
                 ),
-                item("acteurs", format!("{} {}", plural(self.organisations, "structure", "structures"), agree(self.organisations, "repérée", "repérées")), self.organisations >= 3, Kind::Organisation),
+                item(
+                    "acteurs",
+                    format!(
+                        "{} {}",
+                        plural(self.organisations, "structure", "structures"),
+                        agree(self.organisations, "repérée", "repérées")
+                    ),
+                    self.organisations >= 3,
+                    Kind::Organisation,
+                ),
             ],
             EtatDesLieux => vec![
                 item(
@@ -199,10 +211,23 @@ impl Facts {
                     self.interviews_complete >= 1,
                     Kind::Interview,
                 ),
-                item("carte", format!("{} de coopération {}", plural(self.links, "lien", "liens"), agree(self.links, "cartographié", "cartographiés")), self.links >= 1, Kind::CooperationLink),
+                item(
+                    "carte",
+                    format!(
+                        "{} de coopération {}",
+                        plural(self.links, "lien", "liens"),
+                        agree(self.links, "cartographié", "cartographiés")
+                    ),
+                    self.links >= 1,
+                    Kind::CooperationLink,
+                ),
                 item(
                     "diagnostic",
-                    if self.copils > 0 { "Diagnostic partagé présenté en COPIL".into() } else { "Diagnostic partagé à présenter en COPIL".into() },
+                    if self.copils > 0 {
+                        "Diagnostic partagé présenté en COPIL".into()
+                    } else {
+                        "Diagnostic partagé à présenter en COPIL".into()
+                    },
                     self.copils > 0 && self.interviews_complete > 0,
                     Kind::Workshop,
                 ),
@@ -231,7 +256,16 @@ impl Facts {
                     self.indicators > 0 && self.indicators_measured_twice == self.indicators,
                     Kind::Indicator,
                 ),
-                item("pratiques", format!("{} {}", plural(self.practices, "pratique", "pratiques"), agree(self.practices, "inspirante", "inspirantes")), self.practices > 0, Kind::Practice),
+                item(
+                    "pratiques",
+                    format!(
+                        "{} {}",
+                        plural(self.practices, "pratique", "pratiques"),
+                        agree(self.practices, "inspirante", "inspirantes")
+                    ),
+                    self.practices > 0,
+                    Kind::Practice,
+                ),
             ],
         }
     }

@@ -1,21 +1,21 @@
 //! The functions every front end calls: the desktop application, the command line and the tests.
 //! Requests and responses are plain serialisable types; errors are [`ApiError`].
 
+mod analysis;
+mod attachments;
+mod conflicts;
 pub mod dispatch;
 mod error;
-mod conflicts;
 mod export;
 mod import;
 mod keys;
-mod analysis;
-mod attachments;
 mod method;
 mod national;
 mod output;
 mod safety;
 mod settings;
-mod write;
 pub mod types;
+mod write;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -23,9 +23,13 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-pub use error::{ApiError, ErrorCode};
+pub use crate::bundle::{Check as BundleCheck, KindCount, Limits as BundleLimits, TerritoryRef};
+pub use crate::store::conflicts::{ConflictStatus, Resolution};
+pub use crate::store::search::{SearchHit, SnippetPart};
+pub use crate::sync::merge::KindReport;
 pub use analysis::*;
 pub use conflicts::*;
+pub use error::{ApiError, ErrorCode};
 pub use export::*;
 pub use import::*;
 pub use keys::*;
@@ -35,10 +39,6 @@ pub use settings::*;
 pub use types::*;
 pub(crate) use write::{check_references, next_version, KindCache};
 use write::{kinds_invalid, live_of_kind, removes_text, write_record};
-pub use crate::bundle::{Check as BundleCheck, KindCount, Limits as BundleLimits, TerritoryRef};
-pub use crate::store::search::{SearchHit, SnippetPart};
-pub use crate::store::conflicts::{ConflictStatus, Resolution};
-pub use crate::sync::merge::KindReport;
 
 use crate::domain::clock::Clock;
 use crate::domain::kinds::{self};

@@ -75,12 +75,10 @@ pub fn check_output(store: &Path, out: &Path, kind: OutputKind, force: bool) -> 
     );
     match (kind, found) {
         _ if same_kind && force => Ok(()),
-        _ if same_kind => {
-            Err(Error::AlreadyExists(format!(
-                "{} existe déjà : choisissez un autre nom, ou demandez à le remplacer (--force)",
-                out.display()
-            )))
-        }
+        _ if same_kind => Err(Error::AlreadyExists(format!(
+            "{} existe déjà : choisissez un autre nom, ou demandez à le remplacer (--force)",
+            out.display()
+        ))),
         (_, Found::StoreInUse) => {
             Err(refuse(format!("{} est un magasin Maillage ouvert : choisissez un autre nom", out.display())))
         }

@@ -2,12 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-
 use super::*;
 use crate::store::backup;
 
 impl Api {
-
     /// Integrity, foreign keys, search index and record data: every problem found, in words.
     pub fn check(&self) -> ApiResult<CheckReport> {
         Ok(self.store.read(crate::store::check::run)?)

@@ -1,7 +1,6 @@
 //! Every local write goes through here: the kind's rules, the references, the version that
 //! outranks what it replaces.
 
-
 use serde_json::Value;
 
 use super::*;

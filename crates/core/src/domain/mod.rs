@@ -308,8 +308,7 @@ impl Record {
     /// reserved version and pseudo-device of the shipped defaults for those only (checked by the
     /// caller, which knows the defaults). The message names the field, never its value.
     pub fn check_envelope(&self, wall_ms: u64) -> std::result::Result<(), kinds::Invalid> {
-        let bad =
-            |field: &str, message: &str| kinds::Invalid::new(field, message);
+        let bad = |field: &str, message: &str| kinds::Invalid::new(field, message);
         for (field, value) in [("created_at", &self.created_at), ("updated_at", &self.updated_at)] {
             if value.len() > 40 || chrono::DateTime::parse_from_rfc3339(value).is_err() {
                 return Err(bad(

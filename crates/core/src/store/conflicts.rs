@@ -196,7 +196,14 @@ pub fn follow_winner(
                 resolved_at = CASE WHEN ?5 IS NULL THEN NULL ELSE COALESCE(resolved_at, ?6) END
          WHERE id = ?1",
     )?
-    .execute(params![id, winner_version.to_string(), winner_line, status.as_str(), resolution.map(Resolution::as_str), now])?;
+    .execute(params![
+        id,
+        winner_version.to_string(),
+        winner_line,
+        status.as_str(),
+        resolution.map(Resolution::as_str),
+        now
+    ])?;
     Ok(())
 }
 
@@ -223,8 +230,9 @@ pub fn mark_resolved(tx: &Connection, id: &str, resolution: Resolution, version:
 
 /// The losing versions an export carries (open, or identical to the winner for now), by id.
 pub fn travelling_losers(conn: &Connection) -> Result<Vec<(RecordId, String)>> {
-    let mut stmt =
-        conn.prepare("SELECT record_id, loser FROM conflict WHERE status = 'open' OR resolution = 'identical' ORDER BY id")?;
+    let mut stmt = conn.prepare(
+        "SELECT record_id, loser FROM conflict WHERE status = 'open' OR resolution = 'identical' ORDER BY id",
+    )?;
     let mut out = Vec::new();
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
         let (id, line) = row?;

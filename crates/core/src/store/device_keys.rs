@@ -60,4 +60,3 @@ pub fn insert(
     )?;
     Ok(())
 }
-

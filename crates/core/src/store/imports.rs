@@ -6,7 +6,8 @@ use rusqlite::{params, Connection};
 use crate::error::Result;
 
 pub fn seen(conn: &Connection, bundle_id: &str) -> Result<bool> {
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM imported_bundle WHERE bundle_id = ?1)", [bundle_id], |r| r.get(0))?)
+    Ok(conn
+        .query_row("SELECT EXISTS (SELECT 1 FROM imported_bundle WHERE bundle_id = ?1)", [bundle_id], |r| r.get(0))?)
 }
 
 /// One imported bundle, as the history keeps it.

@@ -325,7 +325,16 @@ pub fn apply(tx: &Connection, plan: &MergePlan, found_in_bundle: Option<&str>, n
         }
         for change in &p.conflicts {
             match change {
-                ConflictChange::Insert { id, record_id, kind, loser, winner_line, winner_version, status, resolution } => {
+                ConflictChange::Insert {
+                    id,
+                    record_id,
+                    kind,
+                    loser,
+                    winner_line,
+                    winner_version,
+                    status,
+                    resolution,
+                } => {
                     conflicts::insert(
                         tx,
                         &conflicts::NewConflict {

@@ -15,17 +15,36 @@ fn api() -> (tempfile::TempDir, Api) {
 fn the_theme_grid_counts_tagged_passages_by_theme_and_actor_category() {
     let (_d, api) = api();
     let t = api.put(Kind::Territory, None, json!({"name": "Orly", "kind": "commune"})).unwrap().id;
-    let school = api.put(Kind::Organisation, None, json!({"territory_id": t, "name": "Collège", "category": "education_nationale"})).unwrap().id;
-    let pmi = api.put(Kind::Organisation, None, json!({"territory_id": t, "name": "PMI", "category": "departement_pmi"})).unwrap().id;
-    let head = api.put(Kind::Person, None, json!({"territory_id": t, "name": "Principale", "organisation_id": school})).unwrap().id;
+    let school = api
+        .put(Kind::Organisation, None, json!({"territory_id": t, "name": "Collège", "category": "education_nationale"}))
+        .unwrap()
+        .id;
+    let pmi = api
+        .put(Kind::Organisation, None, json!({"territory_id": t, "name": "PMI", "category": "departement_pmi"}))
+        .unwrap()
+        .id;
+    let head = api
+        .put(Kind::Person, None, json!({"territory_id": t, "name": "Principale", "organisation_id": school}))
+        .unwrap()
+        .id;
     let themes = api.list(Kind::Theme, None).unwrap();
     let freins = themes.iter().find(|r| r.data["code"] == "freins").unwrap().id;
     let besoins = themes.iter().find(|r| r.data["code"] == "besoins").unwrap().id;
-    api.put(Kind::Interview, None, json!({"territory_id": t, "title": "A", "date": "2026-11-22", "person_ids": [head],
+    api.put(
+        Kind::Interview,
+        None,
+        json!({"territory_id": t, "title": "A", "date": "2026-11-22", "person_ids": [head],
         "passages": [{"source": "notes", "text": "x", "theme_ids": [freins], "quote": true},
-                     {"source": "notes", "text": "y", "theme_ids": [freins, besoins]}]})).unwrap();
-    api.put(Kind::Interview, None, json!({"territory_id": t, "title": "B", "date": "2026-11-23", "organisation_ids": [pmi, school],
-        "passages": [{"source": "notes", "text": "z", "theme_ids": [freins]}]})).unwrap();
+                     {"source": "notes", "text": "y", "theme_ids": [freins, besoins]}]}),
+    )
+    .unwrap();
+    api.put(
+        Kind::Interview,
+        None,
+        json!({"territory_id": t, "title": "B", "date": "2026-11-23", "organisation_ids": [pmi, school],
+        "passages": [{"source": "notes", "text": "z", "theme_ids": [freins]}]}),
+    )
+    .unwrap();
 
     let grid = api.theme_grid(Some(t)).unwrap();
     assert_eq!(grid.rows.len(), themes.len(), "every theme of the codebook has its row");
@@ -41,7 +60,9 @@ fn the_theme_grid_counts_tagged_passages_by_theme_and_actor_category() {
 #[test]
 fn the_plan_is_ordered_by_rank_then_impact_times_feasibility() {
     let (_d, api) = api();
-    let report = api.demo(&DemoRequest { territory: "Valmont".into(), interviews: 0, workshops: 0, actions: 0, seed: 1 }).unwrap();
+    let report = api
+        .demo(&DemoRequest { territory: "Valmont".into(), interviews: 0, workshops: 0, actions: 0, seed: 1 })
+        .unwrap();
     let t = report.territory_id;
     for a in api.list(Kind::Action, Some(t)).unwrap() {
         api.delete(Kind::Action, a.id).unwrap();

@@ -533,8 +533,10 @@ fn a_write_goes_through_while_an_export_runs() {
         exporter.join().unwrap().unwrap();
     });
     let next = d.dir.path().join("next.maillage");
-    let report =
-        d.api.export_bundle(&ExportRequest { out: next.clone(), since_last: true, include_demo: true, ..Default::default() }).unwrap();
+    let report = d
+        .api
+        .export_bundle(&ExportRequest { out: next.clone(), since_last: true, include_demo: true, ..Default::default() })
+        .unwrap();
     assert_eq!(report.covers, "since");
     let carried: String =
         unpack(&std::fs::read(next).unwrap()).iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect();

@@ -39,7 +39,15 @@ impl Device {
     pub(crate) fn export_to(&mut self, since_last: bool, to: Vec<String>) -> Vec<u8> {
         self.exports += 1;
         let path = self.dir.path().join(format!("export-{}.maillage", self.exports));
-        self.api.export_bundle(&ExportRequest { out: path.clone(), since_last, to, include_demo: true, ..Default::default() }).unwrap();
+        self.api
+            .export_bundle(&ExportRequest {
+                out: path.clone(),
+                since_last,
+                to,
+                include_demo: true,
+                ..Default::default()
+            })
+            .unwrap();
         std::fs::read(path).unwrap()
     }
 

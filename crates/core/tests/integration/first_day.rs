@@ -11,7 +11,11 @@ fn api(dir: &std::path::Path, name: &str) -> Api {
     api
 }
 
-fn export(api: &Api, out: &std::path::Path, change: impl FnOnce(&mut ExportRequest)) -> maillage_core::api::ExportReport {
+fn export(
+    api: &Api,
+    out: &std::path::Path,
+    change: impl FnOnce(&mut ExportRequest),
+) -> maillage_core::api::ExportReport {
     let mut req = ExportRequest { out: out.to_path_buf(), ..Default::default() };
     change(&mut req);
     api.export_bundle(&req).unwrap()
@@ -21,10 +25,12 @@ fn export(api: &Api, out: &std::path::Path, change: impl FnOnce(&mut ExportReque
 fn the_demo_stays_out_of_bundles_unless_asked() {
     let dir = tempfile::tempdir().unwrap();
     let a = api(dir.path(), "camille");
-    let demo = a.demo(&DemoRequest { territory: "Valmont".into(), interviews: 1, workshops: 1, actions: 1, seed: 1 }).unwrap();
+    let demo =
+        a.demo(&DemoRequest { territory: "Valmont".into(), interviews: 1, workshops: 1, actions: 1, seed: 1 }).unwrap();
     assert_eq!(a.get(Kind::Territory, demo.territory_id).unwrap().data["demo"], true, "marked as a demonstration");
     let orly = a.put(Kind::Territory, None, json!({"name": "Orly", "kind": "commune"})).unwrap();
-    a.put(Kind::Organisation, None, json!({"territory_id": orly.id, "name": "PMI", "category": "departement_pmi"})).unwrap();
+    a.put(Kind::Organisation, None, json!({"territory_id": orly.id, "name": "PMI", "category": "departement_pmi"}))
+        .unwrap();
 
     let plain = export(&a, &dir.path().join("1.maillage"), |_| {});
     let names: Vec<&str> = plain.territories.iter().map(|t| t.name.as_str()).collect();
@@ -48,8 +54,10 @@ fn since_last_is_since_the_last_export_of_the_same_territories() {
     let orly = a.put(Kind::Territory, None, json!({"name": "Orly", "kind": "commune"})).unwrap().id;
     let sevran = a.put(Kind::Territory, None, json!({"name": "Sevran", "kind": "commune"})).unwrap().id;
     export(&a, &dir.path().join("orly-1.maillage"), |r| r.territories = vec![orly]);
-    a.put(Kind::Organisation, None, json!({"territory_id": sevran, "name": "CCAS", "category": "commune_ccas"})).unwrap();
-    a.put(Kind::Organisation, None, json!({"territory_id": orly, "name": "PMI", "category": "departement_pmi"})).unwrap();
+    a.put(Kind::Organisation, None, json!({"territory_id": sevran, "name": "CCAS", "category": "commune_ccas"}))
+        .unwrap();
+    a.put(Kind::Organisation, None, json!({"territory_id": orly, "name": "PMI", "category": "departement_pmi"}))
+        .unwrap();
     // Orly's second export carries only Orly's change; Sevran's first one is whole.
     let orly2 = export(&a, &dir.path().join("orly-2.maillage"), |r| {
         r.territories = vec![orly];
@@ -69,7 +77,8 @@ fn since_last_is_since_the_last_export_of_the_same_territories() {
 fn a_territory_is_deleted_with_everything_in_it_and_the_deletion_travels() {
     let dir = tempfile::tempdir().unwrap();
     let a = api(dir.path(), "camille");
-    let demo = a.demo(&DemoRequest { territory: "Valmont".into(), interviews: 2, workshops: 1, actions: 2, seed: 3 }).unwrap();
+    let demo =
+        a.demo(&DemoRequest { territory: "Valmont".into(), interviews: 2, workshops: 1, actions: 2, seed: 3 }).unwrap();
     let t = demo.territory_id;
     let before: u64 = a.stats(Some(t)).unwrap().values().sum();
     assert!(before > 20);
@@ -80,7 +89,10 @@ fn a_territory_is_deleted_with_everything_in_it_and_the_deletion_travels() {
 
     a.delete(Kind::Territory, t).unwrap();
     assert_eq!(a.stats(Some(t)).unwrap().values().sum::<u64>(), 0, "nothing of the territory is left");
-    assert!(a.search(&maillage_core::api::SearchRequest { query: "Valmont".into(), ..Default::default() }).unwrap().is_empty());
+    assert!(a
+        .search(&maillage_core::api::SearchRequest { query: "Valmont".into(), ..Default::default() })
+        .unwrap()
+        .is_empty());
     export(&a, &dir.path().join("gone.maillage"), |r| {
         r.territories = vec![t];
         r.since_last = true;
@@ -102,11 +114,14 @@ fn each_step_says_what_is_done_and_what_comes_next() {
     assert_eq!(launch.checklist[0].label, "Feuille de route à remplir (enjeux, objectifs)");
     assert_eq!(launch.checklist[0].kind, Kind::Roadmap);
 
-    a.put(Kind::Roadmap, None, json!({"territory_id": t, "stakes": "Coopérer", "objectives": ["Se connaître"]})).unwrap();
+    a.put(Kind::Roadmap, None, json!({"territory_id": t, "stakes": "Coopérer", "objectives": ["Se connaître"]}))
+        .unwrap();
     for name in ["PMI", "CCAS", "Collège"] {
-        a.put(Kind::Organisation, None, json!({"territory_id": t, "name": name, "category": "autre_association"})).unwrap();
+        a.put(Kind::Organisation, None, json!({"territory_id": t, "name": name, "category": "autre_association"}))
+            .unwrap();
     }
-    a.put(Kind::Interview, None, json!({"territory_id": t, "title": "A", "date": "2026-11-22", "status": "complet"})).unwrap();
+    a.put(Kind::Interview, None, json!({"territory_id": t, "title": "A", "date": "2026-11-22", "status": "complet"}))
+        .unwrap();
     a.put(Kind::Interview, None, json!({"territory_id": t, "title": "B", "date": "2026-11-23"})).unwrap();
     let steps = a.territory_overview(t).unwrap().steps;
     assert!(steps[0].reached, "{:?}", steps[0]);

@@ -3,11 +3,11 @@
 
 mod analysis;
 mod defects;
-mod shape;
 mod exchange;
-mod national;
 mod first_day;
+mod national;
 mod safety;
+mod shape;
 
 use std::path::{Path, PathBuf};
 
