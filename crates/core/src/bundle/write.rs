@@ -73,7 +73,7 @@ pub fn write_bundle(
 
     let temp = temp_path(path);
     let mut written = WrittenBundle { temp: temp.clone(), path: path.to_path_buf(), bytes: 0, manifest };
-    let io = |e: std::io::Error| Error::io(&temp, e);
+    let io = |e: std::io::Error| Error::io(path, e); // the name the person chose, not the temporary one
     let file = crate::store::files::create_private(&temp).map_err(io)?; // 0600: a bundle holds interviews
     let mut out = BufWriter::with_capacity(1 << 20, file);
     if recipients.is_empty() {

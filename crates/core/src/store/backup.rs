@@ -23,7 +23,7 @@ pub fn backup(store: &Store, out: &Path) -> Result<u64> {
     files::create_private_dirs(&dir).map_err(|e| Error::io(&dir, e))?;
     let tmp = temp_beside(out);
     let _ = std::fs::remove_file(&tmp);
-    files::create_new_private(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    files::create_new_private(&tmp).map_err(|e| Error::io(out, e))?;
     let result = store.read_detached(|conn| {
         conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy()])?;
         Ok(())
