@@ -75,7 +75,7 @@ pub fn write_bundle(
     let mut written = WrittenBundle { temp: temp.clone(), path: path.to_path_buf(), bytes: 0, manifest };
     let io = |e: std::io::Error| Error::io(path, e); // the name the person chose, not the temporary one
     let file = crate::store::files::create_private(&temp).map_err(io)?; // 0600: a bundle holds interviews
-    let mut out = BufWriter::with_capacity(1 << 20, file);
+    let mut out = BufWriter::with_capacity(PACE, Paced { file, unsynced: 0 });
     if recipients.is_empty() {
         out.write_all(&compressed).map_err(io)?;
     } else {
@@ -85,10 +85,36 @@ pub fn write_bundle(
         sealed.write_all(&compressed).map_err(io)?;
         sealed.finish().map_err(io)?;
     }
-    let file = out.into_inner().map_err(|e| io(e.into_error()))?;
+    let file = out.into_inner().map_err(|e| io(e.into_error()))?.file;
     file.sync_all().map_err(io)?;
     written.bytes = file.metadata().map_err(io)?.len();
     Ok(written)
+}
+
+/// How much of a bundle is written before it is synced: a large bundle reaches the disk a little
+/// at a time, so that an autosave's own sync never waits behind megabytes of it.
+const PACE: usize = 256 << 10;
+
+/// A file synced every [`PACE`] bytes written.
+struct Paced {
+    file: File,
+    unsynced: usize,
+}
+
+impl Write for Paced {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.unsynced += n;
+        if self.unsynced >= PACE {
+            self.file.sync_data()?;
+            self.unsynced = 0;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// The tar archive of the entries, compressed with zstd (checksummed frames).
