@@ -82,16 +82,8 @@ pub fn collect(dir: &Path, out: &Path) -> crate::error::Result<u64> {
         all.extend(std::fs::read(&f).map_err(|e| crate::error::Error::io(&f, e))?);
     }
     // A new file only, readable by its owner: never over an existing file.
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
     use std::io::Write;
-    options
-        .open(out)
+    crate::store::files::create_new_private(out)
         .and_then(|mut f| f.write_all(&all).and_then(|_| f.sync_all()))
         .map_err(|e| crate::error::Error::io(out, e))?;
     Ok(all.len() as u64)

@@ -144,14 +144,7 @@ fn parse_key_file(text: &str) -> Option<DeviceKeyInfo> {
 
 fn write_secret(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path).map_err(|e| Error::io(path, e))?;
+    let mut file = crate::store::files::create_new_private(path).map_err(|e| Error::io(path, e))?;
     file.write_all(bytes).and_then(|_| file.sync_all()).map_err(|e| Error::io(path, e))
 }
 

@@ -38,7 +38,7 @@ pub use output::{check_output, OutputKind};
 pub use settings::*;
 pub use types::*;
 pub(crate) use write::{check_references, next_version, KindCache};
-use write::{kinds_invalid, live_of_kind, removes_text, write_record};
+use write::{kinds_invalid, live_of_kind, removes_text, write_record, write_record_replacing};
 
 use crate::domain::clock::Clock;
 use crate::domain::kinds::{self};
@@ -188,11 +188,8 @@ impl Api {
         let (record, removed_text) = self.store.write(|tx| {
             let device = device::require(tx)?;
             let mut clock = device.clock;
-            let before = match id {
-                Some(id) => records::get_any(tx, id)?.map(|(_, r)| r),
-                None => None,
-            };
-            let record = write_record(tx, &device, &mut clock, &mut KindCache::default(), kind, id, validated)?;
+            let (record, before) =
+                write_record_replacing(tx, &device, &mut clock, &mut KindCache::default(), kind, id, validated)?;
             device::save_clock(tx, &clock)?;
             let removed = before.is_some_and(|b| removes_text(&b.data, &record.data));
             Ok((record, removed))

@@ -114,8 +114,21 @@ pub(super) fn write_record(
     kinds: &mut KindCache,
     kind: Kind,
     id: Option<RecordId>,
-    mut validated: Validated,
+    validated: Validated,
 ) -> crate::error::Result<Record> {
+    write_record_replacing(tx, device, clock, kinds, kind, id, validated).map(|(record, _)| record)
+}
+
+/// [`write_record`], also giving back the version it replaced (read once, for the caller too).
+pub(super) fn write_record_replacing(
+    tx: &rusqlite::Connection,
+    device: &DeviceRow,
+    clock: &mut Clock,
+    kinds: &mut KindCache,
+    kind: Kind,
+    id: Option<RecordId>,
+    mut validated: Validated,
+) -> crate::error::Result<(Record, Option<Record>)> {
     let existing = match id {
         Some(id) => records::get_any(tx, id)?.map(|(_, r)| r),
         None => None,
@@ -163,7 +176,7 @@ pub(super) fn write_record(
         records::insert_new(tx, &row)?;
     }
     kinds.0.insert(record.id, Some(kind));
-    Ok(record)
+    Ok((record, existing))
 }
 
 #[cfg(test)]

@@ -281,7 +281,7 @@ fn verify(mut entries: BTreeMap<String, Vec<u8>>, sealed: bool, file_sha256: Str
             Check::Manifest,
             format!(
                 "le manifeste n'est pas conforme (champ « {} ») : demandez un nouvel export",
-                safe_path(&e.path().to_string())
+                kinds::field_name(e.path().to_string().trim_start_matches('.'))
             ),
         )
     })?;
@@ -432,7 +432,7 @@ fn for_each_line(
 pub fn check_record(entry: &str, line_no: usize, line: &[u8], kind: Option<Kind>) -> Result<Incoming, Refusal> {
     let mut de = serde_json::Deserializer::from_slice(line);
     let mut record: Record = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let field = safe_path(&e.path().to_string());
+        let field = kinds::field_name(e.path().to_string().trim_start_matches('.'));
         Refusal::new(
             Check::Records,
             format!("ligne {line_no} de « {entry} » illisible (champ « {field} ») : demandez un nouvel export"),
@@ -477,15 +477,4 @@ pub fn check_record(entry: &str, line_no: usize, line: &[u8], kind: Option<Kind>
     };
     let line = crate::domain::record_line(&record);
     Ok(Incoming { record, line, title, date, references })
-}
-
-/// A field path from the bundle, fit to be shown: made of the names a record has, or nothing.
-fn safe_path(path: &str) -> String {
-    let plain = path.len() <= 80
-        && path.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '[' | ']'));
-    if plain && path != "." {
-        path.to_string()
-    } else {
-        "?".to_string()
-    }
 }

@@ -120,7 +120,7 @@ pub fn field_label(field: &str) -> String {
 
 /// A field name fit to be shown: a name the application defines (letters, digits, `_`, `.`,
 /// indices), never text someone typed. Anything else is "un champ".
-fn field_name(path: &str) -> String {
+pub(crate) fn field_name(path: &str) -> String {
     let plain = !path.is_empty()
         && path.len() <= 80
         && path.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '[' | ']'));
@@ -181,8 +181,8 @@ impl serde::de::Error for Unfit {
 pub(super) fn fit<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
 ) -> std::result::Result<T, serde_path_to_error::Error<Unfit>> {
-    // A JSON tree always converts; its values are then read back with our own error type.
-    let tree = serde_value::to_value(value).expect("a JSON value converts to a value tree");
+    // A JSON tree converts; should one not, reading "nothing" gives the same typed refusal.
+    let tree = serde_value::to_value(value).unwrap_or(serde_value::Value::Unit);
     serde_path_to_error::deserialize(serde_value::ValueDeserializer::<Unfit>::new(tree))
 }
 

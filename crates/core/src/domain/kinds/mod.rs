@@ -18,6 +18,7 @@ mod territory;
 mod workshops;
 
 pub use actors::*;
+pub(crate) use explain::field_name;
 pub use explain::is_forbidden_char;
 use explain::{check_text, explain_json_error, fit};
 pub use interviews::*;
