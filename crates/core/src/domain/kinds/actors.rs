@@ -19,7 +19,6 @@ pub struct Organisation {
     pub engagement: Engagement,
     #[serde(default)]
     pub fields: Vec<InterventionField>,
-    #[serde(default)]
     pub sub_territory: Option<String>,
     #[serde(default)]
     pub notes: String,
@@ -49,7 +48,6 @@ impl KindData for Organisation {
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     pub status: ConsentStatus,
-    #[serde(default)]
     pub date: Option<String>,
     /// "formulaire signé", "oral, enregistré"…
     #[serde(default)]
@@ -85,7 +83,6 @@ pub struct Person {
     pub name: String,
     #[serde(default)]
     pub role: String,
-    #[serde(default)]
     pub organisation_id: Option<RecordId>,
     #[serde(default)]
     pub contact: String,
@@ -129,7 +126,6 @@ pub struct CooperationLink {
     pub intensity: u8,
     pub observed_on: String,
     /// The interview or workshop where the link was observed.
-    #[serde(default)]
     pub source_id: Option<RecordId>,
     #[serde(default)]
     pub notes: String,

@@ -33,7 +33,6 @@ pub struct GuideSection {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InterviewGuide {
-    #[serde(default)]
     pub territory_id: Option<RecordId>,
     #[serde(default)]
     pub code: String,
@@ -105,7 +104,6 @@ pub struct Interview {
     pub person_ids: Vec<RecordId>,
     #[serde(default)]
     pub organisation_ids: Vec<RecordId>,
-    #[serde(default)]
     pub guide_id: Option<RecordId>,
     /// Answer text per question code of the guide.
     #[serde(default)]
@@ -162,11 +160,9 @@ impl KindData for Interview {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Theme {
-    #[serde(default)]
     pub territory_id: Option<RecordId>,
     pub code: String,
     pub label: String,
-    #[serde(default)]
     pub parent_id: Option<RecordId>,
     #[serde(default)]
     pub description: String,

@@ -11,11 +11,8 @@ use crate::domain::{Kind, RecordId};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Priority {
-    #[serde(default)]
     pub rank: Option<u32>,
-    #[serde(default)]
     pub impact: Option<u8>,
-    #[serde(default)]
     pub feasibility: Option<u8>,
 }
 
@@ -39,7 +36,6 @@ pub struct Action {
     /// Hypothèse de changement.
     #[serde(default)]
     pub hypothesis: String,
-    #[serde(default)]
     pub lead_organisation_id: Option<RecordId>,
     #[serde(default)]
     pub partner_ids: Vec<RecordId>,
@@ -47,14 +43,11 @@ pub struct Action {
     pub priority: Priority,
     #[serde(default = "default_action_status")]
     pub status: ActionStatus,
-    #[serde(default)]
     pub start_date: Option<String>,
-    #[serde(default)]
     pub end_date: Option<String>,
     #[serde(default)]
     pub resources: String,
     /// The workshop whose decision created this action.
-    #[serde(default)]
     pub source_workshop_id: Option<RecordId>,
     #[serde(default)]
     pub notes: String,
@@ -113,14 +106,11 @@ impl KindData for Action {
 #[serde(deny_unknown_fields)]
 pub struct Indicator {
     pub territory_id: RecordId,
-    #[serde(default)]
     pub action_id: Option<RecordId>,
     pub name: String,
     #[serde(default)]
     pub unit: String,
-    #[serde(default)]
     pub baseline: Option<f64>,
-    #[serde(default)]
     pub target: Option<f64>,
     #[serde(default)]
     pub notes: String,

@@ -13,7 +13,6 @@ use crate::domain::{Kind, RecordId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Practice {
-    #[serde(default)]
     pub territory_id: Option<RecordId>,
     pub title: String,
     #[serde(default)]
@@ -34,7 +33,6 @@ pub struct Practice {
     pub contacts: String,
     #[serde(default)]
     pub theme_ids: Vec<RecordId>,
-    #[serde(default)]
     pub action_id: Option<RecordId>,
     #[serde(default = "default_practice_status")]
     pub status: PracticeStatus,
@@ -74,7 +72,6 @@ impl KindData for Practice {
 pub struct Attachment {
     pub territory_id: RecordId,
     /// The record the file belongs to (an interview, a workshop, a person's consent form…).
-    #[serde(default)]
     pub record_id: Option<RecordId>,
     pub name: String,
     #[serde(default)]

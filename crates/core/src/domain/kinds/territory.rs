@@ -15,11 +15,9 @@ pub struct Territory {
     pub name: String,
     pub kind: TerritoryKind,
     /// "93", "2A", "971"…
-    #[serde(default)]
     pub departement_code: Option<String>,
     #[serde(default)]
     pub communes: Vec<String>,
-    #[serde(default)]
     pub programme: Option<String>,
     #[serde(default)]
     pub notes: String,
@@ -84,7 +82,6 @@ pub struct Roadmap {
     /// COPIL territorial, groupe de travail, COPIL national: how the project is run.
     #[serde(default)]
     pub project_organisation: String,
-    #[serde(default)]
     pub launched_on: Option<String>,
 }
 

@@ -145,3 +145,39 @@ fn an_empty_end_date_is_no_date() {
         .unwrap();
     assert_eq!(v.data["end_date"], Value::Null);
 }
+
+/// An optional field left out reads as none (serde's derive does so for every `Option` field, with
+/// no `#[serde(default)]`), through the same path as every record: `validate`.
+#[test]
+fn a_missing_optional_field_reads_as_none() {
+    let optional: &[(Kind, &[&str])] = &[
+        (Kind::Territory, &["departement_code", "programme"]),
+        (Kind::Roadmap, &["launched_on"]),
+        (Kind::Organisation, &["sub_territory"]),
+        (Kind::Person, &["organisation_id"]),
+        (Kind::CooperationLink, &["source_id"]),
+        (Kind::InterviewGuide, &["territory_id"]),
+        (Kind::Interview, &["guide_id"]),
+        (Kind::Theme, &["territory_id", "parent_id"]),
+        (Kind::Action, &["lead_organisation_id", "start_date", "end_date", "source_workshop_id"]),
+        (Kind::Indicator, &["action_id", "baseline", "target"]),
+        (Kind::Practice, &["territory_id", "action_id"]),
+        (Kind::Attachment, &["record_id"]),
+    ];
+    for (kind, fields) in optional {
+        let data = validate(*kind, base(*kind)).unwrap_or_else(|e| panic!("{kind}: {e:?}")).data;
+        for field in *fields {
+            assert_eq!(data.get(field), Some(&Value::Null), "{kind}.{field}");
+        }
+    }
+    // The same inside nested objects.
+    let action = validate(Kind::Action, merged(base(Kind::Action), &json!({"priority": {}}))).unwrap();
+    assert_eq!(action.data["priority"], json!({"rank": null, "impact": null, "feasibility": null}));
+    let person =
+        validate(Kind::Person, merged(base(Kind::Person), &json!({"consent": {"status": "pending"}}))).unwrap();
+    assert_eq!(person.data["consent"]["date"], Value::Null);
+    let workshop = json!({"participants": [{"name": "A"}], "decisions": [{"text": "D"}]});
+    let workshop = validate(Kind::Workshop, merged(base(Kind::Workshop), &workshop)).unwrap();
+    assert_eq!(workshop.data["participants"][0]["person_id"], Value::Null);
+    assert_eq!(workshop.data["decisions"][0]["action_id"], Value::Null);
+}

@@ -10,9 +10,7 @@ use crate::domain::{Kind, RecordId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Participant {
-    #[serde(default)]
     pub person_id: Option<RecordId>,
-    #[serde(default)]
     pub organisation_id: Option<RecordId>,
     /// For someone who is not (yet) among the actors.
     #[serde(default)]
@@ -40,7 +38,6 @@ pub struct WorkshopNote {
 pub struct Decision {
     pub text: String,
     /// The action this decision became, once it did.
-    #[serde(default)]
     pub action_id: Option<RecordId>,
 }
 
