@@ -97,6 +97,15 @@ pub fn run_with(dir: &Path, territories: u64, scale: u64) -> Value {
         assert_eq!(list.len() as u64, territories);
     }
     let search = crate::search_latency(&hq);
+    // Headquarters' synthesis (« Synthèse nationale », api/synthesis.rs): computed, then kept
+    // while no record changes.
+    let synthesis: Vec<f64> = (0..2)
+        .map(|_| {
+            let t = Instant::now();
+            hq.national_synthesis().expect("synthesis");
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
 
     // The tables: the workbook in a process of its own (its peak memory is the export's).
     let out = dir.join("tableaux.xlsx");
@@ -130,6 +139,7 @@ pub fn run_with(dir: &Path, territories: u64, scale: u64) -> Value {
             "ratio": round3(api_rate / raw_rate),
         },
         "status_ms": summary(status),
+        "synthesis_ms": { "computed": round3(synthesis[0]), "unchanged": round3(synthesis[1]) },
         "search_ms": search,
         "xlsx": xlsx,
         "csv": { "seconds": round3(csv_secs), "bytes": csv.bytes },

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 mod exchange;
 mod national;
 mod serve;
+mod workspace;
 
 use clap::{Parser, Subcommand};
 use maillage_core::api::{self, Api, ApiError, AttachRequest, DemoRequest, SearchRequest};
@@ -101,6 +102,11 @@ enum Command {
     National {
         #[command(subcommand)]
         command: national::Command,
+    },
+    /// The workspace this store serves: a territory's or headquarters' (with its keys).
+    Workspace {
+        #[command(subcommand)]
+        command: workspace::Command,
     },
     /// The application's commands as JSON lines on stdin/stdout (the UI's tests run on it).
     Serve(serve::Args),
@@ -219,6 +225,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     if let Command::National { command } = cli.command {
         return national::run(&path, command, out);
     }
+    if let Command::Workspace { command } = cli.command {
+        return workspace::run(&path, command, out);
+    }
     if let Command::Serve(args) = cli.command {
         serve::run(&path, args, &mut std::io::stdin().lock(), out)?;
         return Ok(ExitCode::SUCCESS);
@@ -237,7 +246,11 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     }
     let api = Api::open(&path)?;
     match cli.command {
-        Command::Exchange(_) | Command::National { .. } | Command::Init { .. } | Command::Serve(_) => {
+        Command::Exchange(_)
+        | Command::National { .. }
+        | Command::Workspace { .. }
+        | Command::Init { .. }
+        | Command::Serve(_) => {
             unreachable!("handled above")
         }
         Command::Demo { territory, interviews, workshops, actions, seed, json } => {

@@ -4,6 +4,7 @@
 //! ```text
 //! maillage --db siege.sqlite3 import arrivees/ --identity siege/hq.key
 //! maillage --db siege.sqlite3 national status --json
+//! maillage --db siege.sqlite3 national synthesis --json
 //! maillage --db siege.sqlite3 national export --out tableaux.xlsx
 //! maillage --db siege.sqlite3 national export --format csv --out tableaux/ --identified
 //! ```
@@ -14,13 +15,20 @@ use std::process::ExitCode;
 
 use crate::{json_line, out_err};
 use clap::{Subcommand, ValueEnum};
-use maillage_core::api::{Api, ApiError, NationalExportRequest, TableFormat};
+use maillage_core::api::{Api, ApiError, NationalExportRequest, NationalSynthesis, TableFormat};
 
 #[derive(Subcommand)]
 pub enum Command {
     /// Every territory: step of the method, facilitators, last bundle, counts, open conflicts.
     Status {
         /// One JSON object per territory, one per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The national synthesis: themes by territory and by actor category, actions by status,
+    /// indicators against their targets, cooperation links by kind and intensity.
+    Synthesis {
+        /// The whole synthesis as one JSON object.
         #[arg(long)]
         json: bool,
     },
@@ -96,6 +104,14 @@ pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode,
                 }
             }
         }
+        Command::Synthesis { json } => {
+            let s = api.national_synthesis()?;
+            if json {
+                json_line(out, &s)?;
+            } else {
+                synthesis_text(&s, out)?;
+            }
+        }
         Command::Export { out: path, format, identified, force, json } => {
             let format = match format {
                 FormatArg::Xlsx => TableFormat::Xlsx,
@@ -122,4 +138,51 @@ pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode,
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The synthesis as text: each matrix's non-empty rows, one line each.
+fn synthesis_text(s: &NationalSynthesis, out: &mut dyn Write) -> Result<(), ApiError> {
+    let line = |out: &mut dyn Write, text: String| writeln!(out, "{text}").map_err(out_err);
+    let names: Vec<&str> = s.territories.iter().map(|t| t.name.as_str()).collect();
+    line(out, format!("Territoires ({}) : {}", names.len(), names.join(", ")))?;
+    line(out, "\nPassages codés par thème (par territoire, dans cet ordre) :".into())?;
+    for (theme, row) in s.themes.iter().zip(&s.theme_territory.passages) {
+        let total: u32 = row.iter().sum();
+        if total > 0 {
+            let cells: Vec<String> = row.iter().map(u32::to_string).collect();
+            line(out, format!("  {:<48} {total:>6}  [{}]", theme.label, cells.join(" ")))?;
+        }
+    }
+    line(out, "\nPassages codés par thème et catégorie d'acteurs :".into())?;
+    for (theme, row) in s.themes.iter().zip(&s.theme_category.passages) {
+        let cells: Vec<String> =
+            s.categories.iter().zip(row).filter(|(_, n)| **n > 0).map(|(c, n)| format!("{} {n}", c.label)).collect();
+        if !cells.is_empty() {
+            line(out, format!("  {} : {}", theme.label, cells.join(" · ")))?;
+        }
+    }
+    line(out, "\nActions par statut :".into())?;
+    for (status, row) in s.action_statuses.iter().zip(&s.actions) {
+        line(out, format!("  {:<24} {:>6}", status.label, row.iter().sum::<u32>()))?;
+    }
+    line(out, "\nIndicateurs :".into())?;
+    for i in &s.indicators {
+        let latest = match (&i.latest_value, &i.latest_date) {
+            (Some(v), Some(d)) => format!("{v} le {d}"),
+            _ => "aucune mesure".into(),
+        };
+        let met = match i.met {
+            Some(true) => " — cible atteinte",
+            Some(false) => " — cible non atteinte",
+            None => "",
+        };
+        let target = i.target.map(|t| format!(", cible {t}")).unwrap_or_default();
+        line(out, format!("  {} · {} : {latest}{target}{met}", i.territory, i.name))?;
+    }
+    line(out, "\nLiens de coopération par type :".into())?;
+    for (k, kind) in s.link_kinds.iter().enumerate() {
+        let n: u32 = s.links.iter().map(|t| t[k].iter().sum::<u32>()).sum();
+        line(out, format!("  {:<40} {n:>6}", kind.label))?;
+    }
+    Ok(())
 }

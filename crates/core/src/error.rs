@@ -89,6 +89,10 @@ pub enum Error {
 
     #[error("{0}")]
     AlreadyExists(String),
+
+    /// Headquarters' workspace receives the territories' records by bundles and does not change them.
+    #[error("au siège, les fiches des territoires se consultent sans se modifier : elles arrivent par les paquets des animateur·rice·s, et ce qui serait changé ici ne leur reviendrait pas")]
+    HqReadOnly,
 }
 
 impl From<crate::refusal::Refusal> for Error {

@@ -1,34 +1,6 @@
 // The backend as the screens use it: one method per command of core, implemented once over any
 // transport by `connect` (client.ts), whose calls are typed by the generated `Commands` map.
-import type {
-  Attachment,
-  AttachRequest,
-  BackupReport,
-  BundleFile,
-  CheckReport,
-  ConflictView,
-  ExportProgress,
-  ExportReport,
-  ExportRequest,
-  ImportReport,
-  Keep,
-  KeysReport,
-  Place,
-  DemoReport,
-  DemoRequest,
-  Kind,
-  KindData,
-  PutItem,
-  Record,
-  RecordId,
-  RestoreReport,
-  SearchHit,
-  SearchRequest,
-  Status,
-  TerritoryOverview,
-  Vocabulary,
-  WorkedIn,
-} from './types';
+import type * as T from './types';
 
 /** What the system's file dialog is asked for. */
 export interface FileChoice {
@@ -39,56 +11,74 @@ export interface FileChoice {
   defaultPath?: string;
   /** `[{ name: 'Paquet Maillage', extensions: ['maillage'] }]` */
   filters?: { name: string; extensions: string[] }[];
+  /** `open`, `folder`: several may be chosen at once (`chooseFiles`). */
+  multiple?: boolean;
 }
 
 export interface Backend {
-  status(): Promise<Status>;
-  init(facilitator: string): Promise<Status>;
-  recordPut<K extends Kind>(kind: K, id: RecordId | null | undefined, data: KindData[K]): Promise<Record<KindData[K]>>;
-  recordPutMany(items: PutItem[]): Promise<RecordId[]>;
-  recordGet<K extends Kind>(kind: K, id: RecordId): Promise<Record<KindData[K]>>;
-  recordList<K extends Kind>(kind: K, territoryId?: RecordId | null): Promise<Record<KindData[K]>[]>;
-  recordDelete(kind: Kind, id: RecordId): Promise<void>;
-  search(request: SearchRequest): Promise<SearchHit[]>;
-  stats(territoryId?: RecordId | null): Promise<{ [kind in Kind]?: number }>;
-  territoryOverview(territoryId: RecordId): Promise<TerritoryOverview>;
-  vocabulary(): Promise<Vocabulary>;
-  decisionToAction(workshopId: RecordId, index: number): Promise<Record<KindData['action']>>;
-  demo(request: DemoRequest): Promise<DemoReport>;
-  check(): Promise<CheckReport>;
-  backupNow(): Promise<BackupReport>;
-  listBackups(): Promise<BackupReport[]>;
-  restore(file: string): Promise<RestoreReport>;
+  status(): Promise<T.Status>;
+  init(facilitator: string): Promise<T.Status>;
+  recordPut<K extends T.Kind>(kind: K, id: T.RecordId | null | undefined, data: T.KindData[K]): Promise<T.Record<T.KindData[K]>>;
+  recordPutMany(items: T.PutItem[]): Promise<T.RecordId[]>;
+  recordGet<K extends T.Kind>(kind: K, id: T.RecordId): Promise<T.Record<T.KindData[K]>>;
+  recordList<K extends T.Kind>(kind: K, territoryId?: T.RecordId | null): Promise<T.Record<T.KindData[K]>[]>;
+  recordDelete(kind: T.Kind, id: T.RecordId): Promise<void>;
+  search(request: T.SearchRequest): Promise<T.SearchHit[]>;
+  stats(territoryId?: T.RecordId | null): Promise<{ [kind in T.Kind]?: number }>;
+  territoryOverview(territoryId: T.RecordId): Promise<T.TerritoryOverview>;
+  vocabulary(): Promise<T.Vocabulary>;
+  decisionToAction(workshopId: T.RecordId, index: number): Promise<T.Record<T.KindData['action']>>;
+  demo(request: T.DemoRequest): Promise<T.DemoReport>;
+  check(): Promise<T.CheckReport>;
+  backupNow(): Promise<T.BackupReport>;
+  listBackups(): Promise<T.BackupReport[]>;
+  restore(file: string): Promise<T.RestoreReport>;
   /** A backup to a file chosen by the person (a USB key…); `force` replaces an existing file. */
-  backupTo(file: string, force?: boolean): Promise<BackupReport>;
+  backupTo(file: string, force?: boolean): Promise<T.BackupReport>;
   /** Restores a backup file chosen by the person in the open dialog. */
-  restoreFrom(file: string): Promise<RestoreReport>;
+  restoreFrom(file: string): Promise<T.RestoreReport>;
   /** Gathers the log (no record text) into a new file chosen by the person, for support. */
   saveLog(file: string): Promise<number>;
   /** Where the facilitator last worked (reopened at launch), or null. */
-  lastWorkedIn(): Promise<WorkedIn | null>;
-  rememberWorkedIn(place: WorkedIn): Promise<void>;
+  lastWorkedIn(): Promise<T.WorkedIn | null>;
+  rememberWorkedIn(place: T.WorkedIn): Promise<void>;
   /**
    * The system's open or save dialog: the path chosen, or null when the person cancelled or when
    * there is no system dialog (a browser preview): the screen then lets the path be typed.
    */
   chooseFile(choice: FileChoice): Promise<string | null>;
+  /** The same dialog, several files or folders at once: every path chosen (none when cancelled). */
+  chooseFiles(choice: FileChoice): Promise<string[]>;
   /** Keeps a file chosen by the person as an attachment of a record (by its path). */
-  attachFile(request: AttachRequest): Promise<Record<Attachment>>;
+  attachFile(request: T.AttachRequest): Promise<T.Record<T.Attachment>>;
   /** Writes an attachment's bytes to a file chosen by the person; `force` replaces an existing file. */
-  saveAttachment(id: RecordId, out: string, force?: boolean): Promise<void>;
+  saveAttachment(id: T.RecordId, out: string, force?: boolean): Promise<void>;
   // Échanges: bundles, conflicts, headquarters' keys, where bundles go.
-  keysShow(): Promise<KeysReport>;
+  keysShow(): Promise<T.KeysReport>;
   /** Writes a bundle; `onProgress` hears how far it is (records read, then the file written). */
-  exportBundle(request: ExportRequest, onProgress: (p: ExportProgress) => void): Promise<ExportReport>;
-  verifyBundle(file: string): Promise<ImportReport>;
-  importBundle(file: string, dryRun: boolean): Promise<ImportReport>;
-  conflicts(includeResolved?: boolean): Promise<ConflictView[]>;
-  resolveConflict(id: string, keep: Keep): Promise<ConflictView>;
+  exportBundle(request: T.ExportRequest, onProgress: (p: T.ExportProgress) => void): Promise<T.ExportReport>;
+  verifyBundle(file: string): Promise<T.ImportReport>;
+  importBundle(file: string, dryRun: boolean): Promise<T.ImportReport>;
+  conflicts(includeResolved?: boolean): Promise<T.ConflictView[]>;
+  resolveConflict(id: string, keep: T.Keep): Promise<T.ConflictView>;
   hqPublicKeys(): Promise<string[]>;
   setHqPublicKeys(keys: string[]): Promise<string[]>;
-  exchangePlaces(): Promise<Place[]>;
-  bundleFiles(dir: string): Promise<BundleFile[]>;
+  exchangePlaces(): Promise<T.Place[]>;
+  bundleFiles(dir: string): Promise<T.BundleFile[]>;
+  // The workspace: a facilitator's or headquarters' (with its keys).
+  workspace(): Promise<T.Workspace>;
+  setWorkspace(mode: NonNullable<T.Workspace['mode']>): Promise<T.Workspace>;
+  /** Writes a copy of headquarters' secret key to the file chosen in the save dialog. */
+  saveHqSecretCopy(file: string, force?: boolean): Promise<T.HqWorkspaceKeys>;
+  // Headquarters: arrivals, the national dashboard, synthesis and tables.
+  /** The files and folders chosen → every bundle (`*.maillage`) among or inside them. */
+  bundlePaths(paths: string[]): Promise<string[]>;
+  importHistory(): Promise<T.ImportedBundleView[]>;
+  nationalStatus(): Promise<T.TerritoryStatus[]>;
+  nationalSynthesis(): Promise<T.NationalSynthesis>;
+  nationalExport(request: T.NationalExportRequest): Promise<T.NationalExportReport>;
+  /** Who made a record's current version, on which device, and which bundle brought it. */
+  recordProvenance(kind: T.Kind, id: T.RecordId): Promise<T.Provenance>;
   /**
    * Runs `beforeClose` (awaited) when the window is asked to close, so that no keystroke is lost;
    * the window stays open when it answers false (changes that cannot be saved, shown to the user).

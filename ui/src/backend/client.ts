@@ -14,8 +14,8 @@ export interface Transport {
   call<C extends CommandName>(command: C, args: CommandArgs<C>, onProgress?: (progress: CommandProgress<C>) => void): Promise<CommandResult<C>>;
   /** See `Backend.guardClose`. */
   guardClose(beforeClose: () => Promise<boolean>): void;
-  /** See `Backend.chooseFile`; absent where there is no system dialog. */
-  chooseFile?(choice: FileChoice): Promise<string | null>;
+  /** See `Backend.chooseFiles`: every path chosen; absent where there is no system dialog. */
+  chooseFile?(choice: FileChoice): Promise<string[]>;
 }
 
 /** A record's `data` travels as JSON; the screens read it as the type of its kind. */
@@ -55,7 +55,8 @@ export function connect(t: Transport): Backend {
     saveAttachment: async (id, out, force) => {
       await t.call('save_attachment', { id, out, force: force ?? false });
     },
-    chooseFile: (choice) => (t.chooseFile ? t.chooseFile(choice) : Promise.resolve(null)),
+    chooseFile: async (choice) => (t.chooseFile ? ((await t.chooseFile({ ...choice, multiple: false }))[0] ?? null) : null),
+    chooseFiles: async (choice) => (t.chooseFile ? t.chooseFile(choice) : []),
     keysShow: () => t.call('keys_show', {}),
     exportBundle: (request, onProgress) => t.call('export_bundle', { request }, onProgress),
     verifyBundle: (file) => t.call('verify_bundle', { file }),
@@ -66,6 +67,15 @@ export function connect(t: Transport): Backend {
     setHqPublicKeys: (keys) => t.call('set_hq_public_keys', { keys }),
     exchangePlaces: () => t.call('exchange_places', {}),
     bundleFiles: (dir) => t.call('bundle_files', { dir }),
+    workspace: () => t.call('workspace', {}),
+    setWorkspace: (mode) => t.call('set_workspace', { mode }),
+    saveHqSecretCopy: (file, force) => t.call('save_hq_secret_copy', { file, force: force ?? false }),
+    bundlePaths: (paths) => t.call('bundle_paths', { paths }),
+    importHistory: () => t.call('import_history', {}),
+    nationalStatus: () => t.call('national_status', {}),
+    nationalSynthesis: () => t.call('national_synthesis', {}),
+    nationalExport: (request) => t.call('national_export', { request }),
+    recordProvenance: (kind, id) => t.call('record_provenance', { kind, id }),
     guardClose: (beforeClose) => t.guardClose(beforeClose),
   };
 }

@@ -52,6 +52,20 @@ describe('tauri transport', () => {
     expect(heard).toEqual([{ stage: 'reading', records: 1, total: 2 }]);
   });
 
+  it('asks the dialog plugin for several files at once, and hands on every path chosen', async () => {
+    invoke.mockResolvedValueOnce(['/m/a.maillage', '/m/b.maillage']);
+    const chosen = await b.chooseFiles({ mode: 'open', title: 'Choisir', multiple: true, filters: [{ name: 'Paquet', extensions: ['maillage'] }] });
+    expect(chosen).toEqual(['/m/a.maillage', '/m/b.maillage']);
+    expect(invoke.mock.calls[0]).toEqual([
+      'plugin:dialog|open',
+      { options: { title: 'Choisir', defaultPath: undefined, filters: [{ name: 'Paquet', extensions: ['maillage'] }], directory: false, multiple: true } },
+    ]);
+    invoke.mockResolvedValueOnce('/m/seul.xlsx');
+    expect(await b.chooseFile({ mode: 'save', title: 'Enregistrer' })).toBe('/m/seul.xlsx');
+    invoke.mockResolvedValueOnce(null);
+    expect(await b.chooseFiles({ mode: 'folder', title: 'Dossier', multiple: true })).toEqual([]);
+  });
+
   it('turns any rejection into {code, message, field}', async () => {
     invoke.mockRejectedValueOnce({ code: 'invalid', message: 'le champ « title » est obligatoire', field: 'title' });
     await expect(b.recordPut('action', null, {} as never)).rejects.toEqual({

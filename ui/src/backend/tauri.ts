@@ -36,11 +36,11 @@ export const tauriTransport: Transport = {
       title: choice.title,
       defaultPath: choice.defaultPath,
       filters: choice.filters,
-      ...(choice.mode === 'save' ? {} : { directory: choice.mode === 'folder', multiple: false }),
+      ...(choice.mode === 'save' ? {} : { directory: choice.mode === 'folder', multiple: !!choice.multiple }),
     };
     try {
       const chosen = await invoke<string | string[] | null>(choice.mode === 'save' ? 'plugin:dialog|save' : 'plugin:dialog|open', { options });
-      return Array.isArray(chosen) ? (chosen[0] ?? null) : chosen;
+      return Array.isArray(chosen) ? chosen : chosen ? [chosen] : [];
     } catch (e) {
       throw normalise(e);
     }

@@ -1,6 +1,7 @@
 // What every screen shares: the device's status, the vocabulary, the territories and the one
 // the facilitator is working on.
 import { backend, type Choice, type Record, type Status, type Territory, type Vocabulary } from '../backend';
+import { applyWorkspace, loadWorkspace } from './workspace.svelte';
 
 const TERRITORY_KEY = 'maillage.territoire';
 
@@ -71,7 +72,10 @@ export async function loadApp(): Promise<string | null> {
   const status = await b.status();
   app.vocab = await b.vocabulary();
   let screen: string | null = null;
+  // Chosen at the first launch (FirstLaunch.svelte).
+  if (!status.initialised) applyWorkspace({ mode: null, hq: null });
   if (status.initialised) {
+    await loadWorkspace();
     await refreshTerritories();
     // Core forgets the place once its territory is gone; a failure only means no reopening.
     const place = await b.lastWorkedIn().catch(() => null);

@@ -8,6 +8,7 @@
 // a save refused for its content waits for the next change.
 import type { ApiError } from '../backend';
 import { asApiError } from './errors';
+import { readOnly } from './workspace.svelte';
 
 export type SaveState = 'idle' | 'dirty' | 'saving' | 'saved' | 'error';
 
@@ -93,6 +94,8 @@ export class Autosaver<T> {
 
   /** The fields changed: returns at once; the save follows a pause and reads them then. */
   touch(): void {
+    // Headquarters reads the territories' records: nothing it does there is saved.
+    if (readOnly()) return;
     this.#changed = true;
     // Setting the same state again costs nothing: the badge changes once, not at every key.
     this.state = this.#inflight ? 'saving' : 'dirty';

@@ -12,7 +12,13 @@ export type Section =
   | 'pratiques'
   | 'recherche'
   | 'echanges'
-  | 'parametres';
+  | 'parametres'
+  // Headquarters' workspace (the territories' sections above are its read-only drill-down).
+  | 'arrivees'
+  | 'national'
+  | 'synthese'
+  | 'exports'
+  | 'cles';
 
 export interface Route {
   section: Section;
@@ -32,6 +38,11 @@ const SECTIONS: Section[] = [
   'recherche',
   'echanges',
   'parametres',
+  'arrivees',
+  'national',
+  'synthese',
+  'exports',
+  'cles',
 ];
 
 export function parseHash(hash: string): Route {

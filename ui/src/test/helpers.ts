@@ -8,6 +8,7 @@ import { fireEvent } from '@testing-library/svelte';
 import { connect, setBackend, type ApiError, type Backend, type Transport } from '../backend';
 import type { CommandName } from '../backend/generated';
 import { app, refreshTerritories } from '../lib/app.svelte';
+import { applyWorkspace } from '../lib/workspace.svelte';
 import { ServeProcess } from './serve';
 
 export const DEMO_TERRITORY = 'Cité éducative de Valmont';
@@ -109,6 +110,7 @@ export async function useCore(opts: { initialised?: boolean; demo?: boolean; fac
   app.territories = [];
   app.territoryId = null;
   app.notice = null;
+  applyWorkspace(app.status.initialised ? await core.api.workspace() : { mode: null, hq: null });
   if (app.status.initialised) await refreshTerritories();
   core.calls = [];
   core.refused = [];

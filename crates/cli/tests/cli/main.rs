@@ -5,6 +5,7 @@
 mod exchange;
 mod national;
 mod safety;
+mod workspace;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -35,6 +35,21 @@ pub struct ThemeGrid {
     pub rows: Vec<ThemeRow>,
 }
 
+/// The themes in the codebook's order: each first-level theme by code, followed by its
+/// sub-themes by code (depth 0 and 1). The grid of a territory and headquarters' synthesis.
+pub(super) fn codebook_order(themes: Vec<Record>) -> Vec<(Record, Theme, u32)> {
+    let mut parsed: Vec<(Record, Theme)> = themes.into_iter().filter_map(|r| Some((r.clone(), data(&r)?))).collect();
+    parsed.sort_by(|a, b| a.1.code.cmp(&b.1.code));
+    let mut out = Vec::with_capacity(parsed.len());
+    for (r, t) in parsed.iter().filter(|(_, t)| t.parent_id.is_none()) {
+        out.push((r.clone(), t.clone(), 0));
+        for (cr, ct) in parsed.iter().filter(|(_, ct)| ct.parent_id == Some(r.id)) {
+            out.push((cr.clone(), ct.clone(), 1));
+        }
+    }
+    out
+}
+
 /// An action of the plan with its priority score.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -97,10 +112,6 @@ impl Api {
         let mut categories: Vec<(String, u32)> = used.into_iter().collect();
         categories.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
-        // Codebook order: each first-level theme by code, followed by its sub-themes by code.
-        let mut parsed: Vec<(Record, Theme)> =
-            themes.into_iter().filter_map(|r| Some((r.clone(), data(&r)?))).collect();
-        parsed.sort_by(|a, b| a.1.code.cmp(&b.1.code));
         let mut rows = Vec::new();
         let row = |r: &Record, t: &Theme, depth: u32, counts: &HashMap<RecordId, Count>| {
             let c = counts.get(&r.id);
@@ -115,11 +126,8 @@ impl Api {
                 by_category: c.map(|c| c.by_category.clone()).unwrap_or_default(),
             }
         };
-        for (r, t) in parsed.iter().filter(|(_, t)| t.parent_id.is_none()) {
-            rows.push(row(r, t, 0, &counts));
-            for (cr, ct) in parsed.iter().filter(|(_, ct)| ct.parent_id == Some(r.id)) {
-                rows.push(row(cr, ct, 1, &counts));
-            }
+        for (r, t, depth) in codebook_order(themes) {
+            rows.push(row(&r, &t, depth, &counts));
         }
         Ok(ThemeGrid { categories: categories.into_iter().map(|(c, _)| c).collect(), rows })
     }

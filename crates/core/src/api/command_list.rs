@@ -61,4 +61,30 @@ commands! {
     set_hq_public_keys(keys: Vec<String>) -> Vec<String> => api.set_hq_public_keys(keys);
     exchange_places() -> Vec<Place> => api.exchange_places();
     bundle_files(dir: String) -> Vec<BundleFile> => api.bundle_files(Path::new(&dir));
+
+    /// Headquarters: one line per territory (where it stands, who works on it, its latest news).
+    national_status() -> Vec<TerritoryStatus> => api.national_status();
+    /// Headquarters: the national tables (XLSX workbook or CSV folder) at the place the person
+    /// chose in the system's save dialog; pseudonymised unless `identified`.
+    national_export(request: NationalExportRequest) -> NationalExportReport => api.national_export(&request);
+    /// The files and folders the person chose in the system's open dialog → every bundle
+    /// (`*.maillage`; a folder's in name order, not its sub-folders).
+    bundle_paths(paths: Vec<String>) -> Vec<String> => bundle_path_texts(&paths);
+
+    /// The workspace chosen on this computer (none until the first launch's choice) and, at
+    /// headquarters, its keys.
+    workspace() -> Workspace => api.workspace();
+    /// Chooses the workspace; headquarters' creates (or loads) its keys beside the store.
+    set_workspace(mode: WorkspaceMode) -> Workspace => api.set_workspace(mode);
+    /// A copy of headquarters' secret key file, to the file the person chose in the system's
+    /// save dialog (0600; an existing file is replaced only with `force`).
+    save_hq_secret_copy(file: String, force: Option<bool>) -> HqWorkspaceKeys
+        => api.save_hq_secret_copy(Path::new(&file), force.unwrap_or(false));
+    /// Every bundle imported here, the latest first.
+    import_history() -> Vec<ImportedBundleView> => api.import_history();
+    /// Who made a record's current version, on which device, and which bundle brought it.
+    record_provenance(kind: Kind, id: RecordId) -> Provenance => api.record_provenance(kind, id);
+    /// Headquarters' synthesis: themes, actor categories, actions, indicators and cooperation
+    /// links across territories.
+    national_synthesis() -> NationalSynthesis => api.national_synthesis();
 }

@@ -74,6 +74,9 @@ impl Api {
             }
             let (_, current) =
                 records::get_any(tx, row.record_id)?.ok_or(Error::NotFound { kind: row.kind, id: row.record_id })?;
+            // At headquarters, the territories settle their own conflicts: a choice made here
+            // would never reach them.
+            super::workspace::SiegeRule::default().check(tx, current.kind, current.territory_id, None)?;
             let source = match keep {
                 Keep::Winner => current.clone(),
                 Keep::Loser => row.loser.clone(),

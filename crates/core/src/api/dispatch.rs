@@ -247,7 +247,9 @@ from_arg_by_serde!(
     ExportRequest,
     Keep,
     WorkedIn,
-    AttachRequest
+    AttachRequest,
+    NationalExportRequest,
+    WorkspaceMode
 );
 
 fn by_serde<T: DeserializeOwned>(value: Value, name: &str) -> ApiResult<T> {
@@ -274,6 +276,12 @@ fn listed_backup(api: &Api, file: &str) -> ApiResult<PathBuf> {
             field: Some("file".into()),
         }),
     }
+}
+
+/// [`bundle_paths`] on the texts the window sends, as texts.
+fn bundle_path_texts(paths: &[String]) -> ApiResult<Vec<String>> {
+    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    Ok(bundle_paths(&paths)?.into_iter().map(|p| p.display().to_string()).collect())
 }
 
 #[cfg(test)]
@@ -398,6 +406,29 @@ mod tests {
         assert_eq!(report["path"], json!(out));
         assert_eq!(heard.last().unwrap()["stage"], "done", "{heard:?}");
         assert!(heard.len() >= 2, "{heard:?}");
+    }
+
+    #[test]
+    fn headquarters_commands_take_the_window_s_arguments() {
+        let (dir, api) = api();
+        assert_eq!(call(&api, "workspace", Value::Null).unwrap()["mode"], Value::Null);
+        let siege = call(&api, "set_workspace", json!({"mode": "siege"})).unwrap();
+        assert!(siege["hq"]["recipient"].as_str().unwrap().starts_with("age1"), "{siege}");
+        let err = call(&api, "set_workspace", json!({"mode": "Jean Secretname"})).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("mode"));
+        assert!(!err.message.contains("Secretname"), "{}", err.message);
+        let copy = dir.path().join("copie.key");
+        let keys = call(&api, "save_hq_secret_copy", json!({"file": copy})).unwrap();
+        assert_eq!(keys["secret_copy_saved"], true);
+        std::fs::write(dir.path().join("b.maillage"), "x").unwrap();
+        std::fs::write(dir.path().join("a.maillage"), "x").unwrap();
+        let found = call(&api, "bundle_paths", json!({"paths": [dir.path()]})).unwrap();
+        assert_eq!(found, json!([dir.path().join("a.maillage"), dir.path().join("b.maillage")]));
+        assert_eq!(call(&api, "import_history", Value::Null).unwrap(), json!([]));
+        let t = call(&api, "national_status", Value::Null).unwrap();
+        assert_eq!(t, json!([]));
+        let s = call(&api, "national_synthesis", Value::Null).unwrap();
+        assert_eq!(s["themes"].as_array().unwrap().len(), 17);
     }
 
     #[test]

@@ -47,6 +47,8 @@ pub enum ErrorCode {
     ConflictAlreadyResolved,
     /// The file to create exists already.
     AlreadyExists,
+    /// Headquarters' workspace: a territory's records are read-only (they arrive by bundles).
+    HqReadOnly,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -116,6 +118,7 @@ impl From<Error> for ApiError {
             Error::ConflictNotFound(_) => ErrorCode::ConflictNotFound,
             Error::ConflictAlreadyResolved(_) => ErrorCode::ConflictAlreadyResolved,
             Error::AlreadyExists(_) => ErrorCode::AlreadyExists,
+            Error::HqReadOnly => ErrorCode::HqReadOnly,
         };
         let field = match &e {
             Error::Invalid(i) if !i.field.is_empty() => Some(i.field.clone()),

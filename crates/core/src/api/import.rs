@@ -98,7 +98,11 @@ impl Api {
     /// Imports one bundle file in one transaction: every check first, then all of it or nothing.
     /// Importing the same bundle again changes nothing and says so.
     pub fn import_bundle(&self, file: &Path, opts: &ImportOptions) -> ApiResult<ImportReport> {
-        let identity = opts.identity.as_deref().map(seal::read_identity).transpose()?;
+        // In headquarters' workspace, its own key (in the data folder) opens sealed bundles.
+        let identity = match opts.identity.as_deref() {
+            Some(path) => Some(seal::read_identity(path)?),
+            None => self.workspace_identity()?,
+        };
         let meta = std::fs::metadata(file).map_err(|e| Error::io(file, e))?;
         let limits = Limits::default();
         if meta.len() > limits.max_file {
@@ -296,6 +300,9 @@ fn import_in(conn: &Connection, label: &str, opened: &OpenedBundle, write: bool)
 
     if write {
         let now = now_rfc3339();
+        // The records this import writes move up in `record_change` together: the range is the
+        // provenance of their versions (`record_provenance`).
+        let before = imports::last_change(conn)?;
         merge::apply(conn, &plan, Some(&bundle_id), &now)?;
         for content in opened.attachments.values() {
             blobs::put(conn, content)?;
@@ -330,6 +337,7 @@ fn import_in(conn: &Connection, label: &str, opened: &OpenedBundle, write: bool)
                 report: &kept,
             },
         )?;
+        imports::record_changes(conn, &bundle_id, before, imports::last_change(conn)?)?;
     }
     Ok(report)
 }

@@ -1,6 +1,6 @@
 //! This device's identity, the devices whose bundles this store accepts, headquarters' keys.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -48,6 +48,10 @@ pub struct HqKeys {
     pub public_key_path: String,
     /// The `age1…` key to hand to facilitators.
     pub public_key: String,
+    /// Headquarters' Ed25519 signing key (public half, 64 hex digits), for what it sends back.
+    pub signing_public_key: String,
+    /// What people compare aloud (8 groups of 4 hex digits).
+    pub signing_fingerprint: String,
 }
 
 impl Api {
@@ -59,12 +63,11 @@ impl Api {
         })?)
     }
 
-    /// Creates headquarters' key pair: `dir/hq.key` (secret, mode 600) and `dir/hq.pub`.
-    /// Refuses to overwrite an existing key.
+    /// Creates headquarters' keys: `dir/hq.key` (secret, mode 600: the sealing identity and the
+    /// signing key) and `dir/hq.pub`. Refuses to overwrite an existing key.
     pub fn hq_init(dir: &Path) -> ApiResult<HqKeys> {
         crate::store::files::create_private_dirs(dir).map_err(|e| Error::io(dir, e))?;
-        let key_path = dir.join("hq.key");
-        let pub_path = dir.join("hq.pub");
+        let key_path = dir.join(HQ_KEY_FILE);
         if key_path.exists() {
             return Err(Error::AlreadyExists(format!(
                 "{} existe déjà : une clé du siège ne se remplace pas par mégarde (les paquets scellés pour elle ne s'ouvriraient plus) ; choisissez un autre dossier",
@@ -72,14 +75,7 @@ impl Api {
             ))
             .into());
         }
-        let (secret, public) = seal::generate_hq_key(&now_rfc3339());
-        write_secret(&key_path, secret.as_bytes())?;
-        std::fs::write(&pub_path, public.as_bytes()).map_err(|e| Error::io(&pub_path, e))?;
-        Ok(HqKeys {
-            secret_key_path: key_path.display().to_string(),
-            public_key_path: pub_path.display().to_string(),
-            public_key: public.trim().to_string(),
-        })
+        Ok(hq_keys_in(dir)?.report())
     }
 
     /// Registers a device's public key before its first bundle arrives. `file` holds what
@@ -142,7 +138,115 @@ fn parse_key_file(text: &str) -> Option<DeviceKeyInfo> {
     Some(DeviceKeyInfo { device_id, facilitator, fingerprint: String::new(), public_key })
 }
 
-fn write_secret(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Headquarters' secret key file and its public key, in the folder given (the data folder
+/// beside the store for the application's headquarters workspace).
+pub const HQ_KEY_FILE: &str = "hq.key";
+pub const HQ_PUB_FILE: &str = "hq.pub";
+
+/// The line of `hq.key` that holds the Ed25519 signing key. A comment for `age`, which reads the
+/// same file (`age -d -i hq.key`): only Maillage reads this line.
+const SIGNING_LINE: &str = "# MAILLAGE-SIGNATURE-ED25519-SECRETE: ";
+
+/// Headquarters' keys, read from (or written to) a folder.
+pub(super) struct HqKeyFiles {
+    pub key_path: PathBuf,
+    pub pub_path: PathBuf,
+    pub identity: age::x25519::Identity,
+    pub signing: ed25519_dalek::SigningKey,
+}
+
+impl HqKeyFiles {
+    pub fn recipient(&self) -> String {
+        self.identity.to_public().to_string()
+    }
+
+    pub fn signing_public(&self) -> [u8; 32] {
+        self.signing.verifying_key().to_bytes()
+    }
+
+    fn report(&self) -> HqKeys {
+        HqKeys {
+            secret_key_path: self.key_path.display().to_string(),
+            public_key_path: self.pub_path.display().to_string(),
+            public_key: self.recipient(),
+            signing_public_key: crate::hash::hex(&self.signing_public()),
+            signing_fingerprint: fingerprint(&self.signing_public()),
+        }
+    }
+}
+
+/// The signing key's lines, appended to the secret key file.
+fn signing_lines(signing: &ed25519_dalek::SigningKey) -> String {
+    format!(
+        "# Clé de signature du siège (Ed25519), secrète elle aussi : elle signe ce que le siège envoie aux territoires.\n{SIGNING_LINE}{}\n",
+        crate::hash::hex(&signing.to_bytes())
+    )
+}
+
+/// Reads headquarters' keys in `dir`, creating what is missing: the key file when there is none
+/// (0600), the signing key of a key file written before it existed (appended: the sealing key is
+/// never touched), `hq.pub` when absent. An existing secret is never replaced.
+pub(super) fn hq_keys_in(dir: &Path) -> Result<HqKeyFiles> {
+    crate::store::files::create_private_dirs(dir).map_err(|e| Error::io(dir, e))?;
+    let key_path = dir.join(HQ_KEY_FILE);
+    let pub_path = dir.join(HQ_PUB_FILE);
+    if !key_path.exists() {
+        let (secret, _) = seal::generate_hq_key(&now_rfc3339());
+        let signing = ed25519_dalek::SigningKey::generate(&mut rand_core::OsRng);
+        match write_secret(&key_path, format!("{secret}{}", signing_lines(&signing)).as_bytes()) {
+            Ok(()) => {}
+            // Another window made it meanwhile: read theirs.
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    crate::store::files::tighten(&key_path);
+    let text = std::fs::read_to_string(&key_path).map_err(|e| Error::io(&key_path, e))?;
+    let identity = seal::parse_identity(&text).map_err(|_| {
+        Error::KeyFile(format!(
+            "{} ne contient pas de clé secrète du siège lisible : il n'a pas été modifié ; remettez-y la copie de la clé enregistrée lors de sa création",
+            key_path.display()
+        ))
+    })?;
+    let signing = match text.lines().find_map(|l| l.trim().strip_prefix(SIGNING_LINE.trim_end())) {
+        Some(hex) => {
+            let bytes = crate::hash::unhex::<32>(hex.trim()).ok_or_else(|| {
+                Error::KeyFile(format!(
+                    "{} : la clé de signature du siège est abîmée ; le fichier n'a pas été modifié",
+                    key_path.display()
+                ))
+            })?;
+            ed25519_dalek::SigningKey::from_bytes(&bytes)
+        }
+        None => {
+            let signing = ed25519_dalek::SigningKey::generate(&mut rand_core::OsRng);
+            append_secret(&key_path, signing_lines(&signing).as_bytes())?;
+            signing
+        }
+    };
+    if !pub_path.exists() {
+        let public = format!("{}\n", identity.to_public());
+        match write_secret(&pub_path, public.as_bytes()) {
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {}
+            other => other?,
+        }
+    }
+    Ok(HqKeyFiles { key_path, pub_path, identity, signing })
+}
+
+fn append_secret(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new().append(true).open(path).map_err(|e| Error::io(path, e))?;
+    let needs_newline = std::fs::read(path).map(|b| !b.is_empty() && !b.ends_with(b"\n")).unwrap_or(false);
+    let mut all = Vec::with_capacity(bytes.len() + 1);
+    if needs_newline {
+        all.push(b'\n');
+    }
+    all.extend_from_slice(bytes);
+    file.write_all(&all).and_then(|_| file.sync_all()).map_err(|e| Error::io(path, e))
+}
+
+pub(super) fn write_secret(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let mut file = crate::store::files::create_new_private(path).map_err(|e| Error::io(path, e))?;
     file.write_all(bytes).and_then(|_| file.sync_all()).map_err(|e| Error::io(path, e))

@@ -7,6 +7,7 @@ mod conflicts;
 pub mod dispatch;
 mod error;
 mod export;
+mod history;
 mod import;
 mod keys;
 mod method;
@@ -14,7 +15,9 @@ mod national;
 mod output;
 mod safety;
 mod settings;
+mod synthesis;
 pub mod types;
+mod workspace;
 mod write;
 
 use std::collections::BTreeMap;
@@ -31,12 +34,15 @@ pub use analysis::*;
 pub use conflicts::*;
 pub use error::{ApiError, ErrorCode};
 pub use export::*;
+pub use history::*;
 pub use import::*;
 pub use keys::*;
 pub use national::*;
 pub use output::{check_output, OutputKind};
 pub use settings::*;
+pub use synthesis::*;
 pub use types::*;
+pub use workspace::{HqWorkspaceKeys, Workspace, WorkspaceMode};
 pub(crate) use write::{check_references, next_version, KindCache};
 use write::{kinds_invalid, live_of_kind, removes_text, write_record, write_record_replacing};
 
@@ -91,20 +97,22 @@ pub fn default_store_path() -> PathBuf {
 /// An open store and what can be done with it.
 pub struct Api {
     store: Store,
+    /// The last national synthesis, while no record changes.
+    synthesis_cache: synthesis::SynthesisCache,
 }
 
 impl Api {
     /// Opens the existing store at `path`. Where there is none (a missing or empty file) it
     /// answers [`ErrorCode::NoStore`] and creates nothing: only [`Api::create`] makes a store.
     pub fn open(path: &Path) -> ApiResult<Api> {
-        Ok(Api { store: Store::open(path)? })
+        Ok(Api { store: Store::open(path)?, synthesis_cache: Default::default() })
     }
 
     /// Opens the store at `path`, creating it when there is none (file 0600, missing folders
     /// 0700): the application's first launch. [`Api::init`] then gives it an identity.
     pub fn create(path: &Path) -> ApiResult<Api> {
         tighten_own_data_dir(path);
-        Ok(Api { store: Store::create(path)? })
+        Ok(Api { store: Store::create(path)?, synthesis_cache: Default::default() })
     }
 
     /// `maillage init`: creates the store when there is none and initialises it (see
@@ -114,7 +122,7 @@ impl Api {
         check_facilitator(facilitator)?;
         tighten_own_data_dir(path);
         let (store, created) = Store::create_tracked(path)?;
-        let api = Api { store };
+        let api = Api { store, synthesis_cache: Default::default() };
         match api.init(facilitator) {
             Ok(status) => Ok((api, status)),
             Err(e) => {
@@ -255,6 +263,7 @@ impl Api {
         let gone = self.store.write(|tx| {
             let device = device::require(tx)?;
             let existing = live_of_kind(tx, kind, id)?;
+            workspace::SiegeRule::default().check(tx, kind, existing.territory_id, None)?;
             let mut clock = device.clock;
             // A territory goes with everything in it, in the same change.
             let mut doomed = Vec::new();

@@ -58,6 +58,7 @@ impl Api {
     /// Maillage puis recommencez", otherwise, and nothing changes).
     pub fn restore(&self, file: &Path) -> ApiResult<RestoreReport> {
         let aside = backup::restore(&self.store, file)?;
+        self.synthesis_cache.clear();
         Ok(RestoreReport {
             restored_from: file.display().to_string(),
             previous_store_kept_at: aside.display().to_string(),

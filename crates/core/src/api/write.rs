@@ -62,16 +62,20 @@ pub(super) fn removes_text(old: &Value, new: &Value) -> bool {
 
 /// The kinds of live records already looked up or written in one transaction: a batch (a demo,
 /// an import of many records) checks its references without asking the store again and again.
+/// It also carries headquarters' rule (read once per transaction, see `workspace.rs`).
 #[derive(Default)]
-pub(crate) struct KindCache(std::collections::HashMap<RecordId, Option<Kind>>);
+pub(crate) struct KindCache {
+    kinds: std::collections::HashMap<RecordId, Option<Kind>>,
+    pub(super) siege: super::workspace::SiegeRule,
+}
 
 impl KindCache {
     fn live_kind(&mut self, tx: &rusqlite::Connection, id: RecordId) -> crate::error::Result<Option<Kind>> {
-        if let Some(kind) = self.0.get(&id) {
+        if let Some(kind) = self.kinds.get(&id) {
             return Ok(*kind);
         }
         let kind = records::live_kind(tx, id)?;
-        self.0.insert(id, kind);
+        self.kinds.insert(id, kind);
         Ok(kind)
     }
 }
@@ -143,6 +147,8 @@ pub(super) fn write_record_replacing(
     }
     let id = id.unwrap_or_default();
     let territory_id = check_references(tx, kinds, kind, id, &validated)?;
+    let demo_now = (kind == Kind::Territory).then(|| validated.data["demo"].as_bool().unwrap_or(false));
+    kinds.siege.check(tx, kind, territory_id, demo_now)?;
     if kind == Kind::Person && validated.data["pseudonym"].as_str().is_some_and(str::is_empty) {
         validated.data["pseudonym"] = Value::String(crate::privacy::pseudonym_for(id));
     }
@@ -175,7 +181,7 @@ pub(super) fn write_record_replacing(
     } else {
         records::insert_new(tx, &row)?;
     }
-    kinds.0.insert(record.id, Some(kind));
+    kinds.kinds.insert(record.id, Some(kind));
     Ok((record, existing))
 }
 

@@ -31,3 +31,20 @@ pub fn record(tx: &Connection, e: &ImportEntry<'_>) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// The highest `record_change.change_seq` so far (0 when nothing changed yet).
+pub fn last_change(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COALESCE(MAX(change_seq), 0) FROM record_change", [], |r| r.get(0))?)
+}
+
+/// Records that the import of `bundle_id` wrote the changes `(from, to]` (nothing when it wrote
+/// none).
+pub fn record_changes(tx: &Connection, bundle_id: &str, from: i64, to: i64) -> Result<()> {
+    if to > from {
+        tx.execute(
+            "INSERT INTO imported_bundle_changes (bundle_id, from_change, to_change) VALUES (?1, ?2, ?3)",
+            params![bundle_id, from, to],
+        )?;
+    }
+    Ok(())
+}

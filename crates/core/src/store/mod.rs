@@ -20,6 +20,7 @@ pub mod imports;
 pub mod lineage;
 pub mod lock;
 pub mod national;
+pub mod provenance;
 pub mod records;
 pub mod schema;
 pub mod search;

@@ -130,12 +130,28 @@ pub struct LiveRow<'a> {
 }
 
 /// Every live record of `kind`, one at a time, by territory then date then id.
-pub fn for_each_live(conn: &Connection, kind: Kind, mut f: impl FnMut(LiveRow<'_>) -> Result<()>) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
+pub fn for_each_live(conn: &Connection, kind: Kind, f: impl FnMut(LiveRow<'_>) -> Result<()>) -> Result<()> {
+    let stmt = conn.prepare_cached(
         "SELECT id, territory_id, updated_at, data FROM record
          WHERE kind = ?1 AND deleted = 0
          ORDER BY territory_id, date, id",
     )?;
+    live_rows(stmt, kind, f)
+}
+
+/// [`for_each_live`] in no particular order: no sort, so no copy of the data (the synthesis,
+/// which counts).
+pub fn for_each_live_unordered(conn: &Connection, kind: Kind, f: impl FnMut(LiveRow<'_>) -> Result<()>) -> Result<()> {
+    let stmt =
+        conn.prepare_cached("SELECT id, territory_id, updated_at, data FROM record WHERE kind = ?1 AND deleted = 0")?;
+    live_rows(stmt, kind, f)
+}
+
+fn live_rows(
+    mut stmt: rusqlite::CachedStatement<'_>,
+    kind: Kind,
+    mut f: impl FnMut(LiveRow<'_>) -> Result<()>,
+) -> Result<()> {
     let mut rows = stmt.query([kind.as_str()])?;
     while let Some(row) = rows.next()? {
         let territory = match row.get_ref(1)? {

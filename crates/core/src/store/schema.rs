@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_secure_delete", include_str!("../../migrations/0004_secure_delete.sql")),
     ("0005_export_selection", include_str!("../../migrations/0005_export_selection.sql")),
     ("0006_national", include_str!("../../migrations/0006_national.sql")),
+    ("0007_headquarters", include_str!("../../migrations/0007_headquarters.sql")),
 ];
 
 /// The schema version this binary writes.

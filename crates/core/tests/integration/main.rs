@@ -5,6 +5,7 @@ mod analysis;
 mod defects;
 mod exchange;
 mod first_day;
+mod headquarters;
 mod national;
 mod safety;
 mod shape;

@@ -147,7 +147,7 @@ describe('import', () => {
     await until(() => !!byTestId('import-refused-0'));
     const text = byTestId('import-refused-0')!.textContent!;
     expect(text).toContain(sentence(refusal.message));
-    expect(text).toContain('rien n’a été importé');
+    expect(text).toContain('Rien n’a été importé');
     expect(text).toContain('Que faire');
     expect(text).toContain('nouvel export');
     expect(byTestId('import-apply')).toBeNull();

@@ -22,6 +22,10 @@ import TerritoryDetail from '../TerritoryDetail.svelte';
 import ThemeAnalysis from '../ThemeAnalysis.svelte';
 import WorkshopEditor from '../WorkshopEditor.svelte';
 import Workshops from '../Workshops.svelte';
+import Arrivals from '../hq/Arrivals.svelte';
+import NationalDashboard from '../hq/NationalDashboard.svelte';
+import NationalSynthesis from '../hq/NationalSynthesis.svelte';
+import Provenance from '../../components/Provenance.svelte';
 
 const SOME_ID = '0192c3a4-0000-7000-8000-000000000001';
 
@@ -43,6 +47,10 @@ const SCREENS: [string, Component<any>, object][] = [
   ['Feuille de route', RoadmapForm, { territoryId: SOME_ID }],
   ['Paramètres', Settings, {}],
   ['Échanges', Exchanges, {}],
+  ['Arrivées (historique)', Arrivals, {}],
+  ['Tableau national', NationalDashboard, {}],
+  ['Synthèse nationale', NationalSynthesis, {}],
+  ['Provenance', Provenance, { kind: 'action', id: SOME_ID }],
 ];
 
 describe('a load core cannot answer', () => {
