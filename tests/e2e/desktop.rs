@@ -80,7 +80,11 @@ async fn closing_the_window_mid_typing_loses_no_word_and_search_finds_it() -> Re
     let app = driver.launch().await?;
     app.click("nav-entretiens").await?;
     app.wait_for("interviews").await?;
-    let rows = app.testids("interview-open-").await?;
+    // The list fills once the store has been read.
+    let rows = app.wait_testids("interview-open-").await?;
+    if rows.len() != 1 {
+        app.screenshot("00-echec-relance-entretiens").await?;
+    }
     assert_eq!(rows.len(), 1, "one interview after the relaunch, found {rows:?}");
     app.click(&rows[0]).await?;
     app.wait_for("interview-editor").await?;

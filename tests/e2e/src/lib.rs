@@ -353,6 +353,20 @@ impl App {
         Ok(serde_json::from_value(v)?)
     }
 
+    /// Waits until at least one element whose `data-testid` starts with `prefix` is on the page
+    /// (a list that fills once its records are read), then returns them all, in page order.
+    /// After the patience is spent, returns what is there (possibly nothing): the caller asserts.
+    pub async fn wait_testids(&self, prefix: &str) -> Result<Vec<String>> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let found = self.testids(prefix).await?;
+            if !found.is_empty() || Instant::now() > deadline {
+                return Ok(found);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Presses a key combination on the focused element (e.g. Ctrl+K).
     pub async fn press_ctrl(&self, key: char) -> Result<()> {
         use fantoccini::actions::{InputSource, KeyAction, KeyActions};
