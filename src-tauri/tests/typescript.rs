@@ -102,6 +102,18 @@ fn generate(dir: &Path) {
         SynthesisTheme,
         CountMatrix,
         IndicatorAcross,
+        // privacy
+        InterviewConsent,
+        PassageConsent,
+        ErasureReport,
+        ErasureView,
+        OldBackup,
+        RetentionSettings,
+        TerritoryRetention,
+        PurgeReport,
+        PrivacyReport,
+        TerritoryPrivacy,
+        ConsentCounts,
         // the `data` of each kind of record
         Territory,
         Roadmap,

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 mod exchange;
 mod national;
+mod privacy;
 mod serve;
 mod workspace;
 
@@ -107,6 +108,16 @@ enum Command {
     Workspace {
         #[command(subcommand)]
         command: workspace::Command,
+    },
+    /// A person's consent and erasure (erasure travels in bundles).
+    Person {
+        #[command(subcommand)]
+        command: privacy::PersonCommand,
+    },
+    /// Consent in exports, retention and purge, the data protection officer's report.
+    Privacy {
+        #[command(subcommand)]
+        command: privacy::PrivacyCommand,
     },
     /// The application's commands as JSON lines on stdin/stdout (the UI's tests run on it).
     Serve(serve::Args),
@@ -228,6 +239,12 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     if let Command::Workspace { command } = cli.command {
         return workspace::run(&path, command, out);
     }
+    if let Command::Person { command } = cli.command {
+        return privacy::run_person(&path, command, out);
+    }
+    if let Command::Privacy { command } = cli.command {
+        return privacy::run(&path, command, out);
+    }
     if let Command::Serve(args) = cli.command {
         serve::run(&path, args, &mut std::io::stdin().lock(), out)?;
         return Ok(ExitCode::SUCCESS);
@@ -249,6 +266,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
         Command::Exchange(_)
         | Command::National { .. }
         | Command::Workspace { .. }
+        | Command::Person { .. }
+        | Command::Privacy { .. }
         | Command::Init { .. }
         | Command::Serve(_) => {
             unreachable!("handled above")

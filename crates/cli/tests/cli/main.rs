@@ -4,6 +4,7 @@
 
 mod exchange;
 mod national;
+mod privacy;
 mod safety;
 mod workspace;
 

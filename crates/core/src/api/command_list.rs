@@ -87,4 +87,31 @@ commands! {
     /// Headquarters' synthesis: themes, actor categories, actions, indicators and cooperation
     /// links across territories.
     national_synthesis() -> NationalSynthesis => api.national_synthesis();
+
+    /// Privacy: which passages of an interview may leave it (their persons' consents) and the
+    /// count shown on the interview screen (« 3 verbatims non exportables : … »).
+    interview_consent(interview_id: RecordId) -> InterviewConsent => api.interview_consent(interview_id);
+    /// Withdraws a person's consent on a day (`YYYY-MM-DD`, today when none): an ordinary edit
+    /// that travels.
+    withdraw_consent(person_id: RecordId, date: Option<String>) -> Record
+        => api.withdraw_consent(person_id, date.as_deref());
+    /// « Effacer cette personne partout »: gone from this store, an erasure marker (id and day,
+    /// no name) in every later bundle.
+    erase_person(person_id: RecordId) -> ErasureReport => api.erase_person(person_id);
+    /// The backups of the backup folder made before an erasure that still hold the person.
+    backups_holding_erased() -> Vec<OldBackup> => api.backups_holding_erased();
+    /// Deletes them all (one button); returns those deleted.
+    delete_old_backups() -> Vec<OldBackup> => api.delete_old_backups();
+    /// The retention period after a territory's end date (a setting of this computer).
+    retention() -> RetentionSettings => api.retention();
+    set_retention(years: u32) -> RetentionSettings => api.set_retention_years(years);
+    /// « Données à purger »: the territories past their end date plus the retention period.
+    territories_due() -> Vec<TerritoryRetention> => api.territories_due();
+    /// Purges a territory (persons erased, free texts removed, aggregates kept); before its
+    /// retention day only with `force`.
+    purge_territory(territory_id: RecordId, force: Option<bool>) -> PurgeReport
+        => api.purge_territory(territory_id, force.unwrap_or(false));
+    /// The data protection officer's report: consents, personal data per territory, retention,
+    /// erasures (ids and days), old backups.
+    privacy_report() -> PrivacyReport => api.privacy_report();
 }

@@ -56,6 +56,8 @@ pub struct ExportReport {
     /// Losing versions carried (open conflicts of this device).
     pub conflicts: u64,
     pub attachments: u64,
+    /// Erasure markers carried (every person erased on this device or known here to be).
+    pub erasures: u64,
     /// Bytes of JSON lines carried.
     pub json_bytes: u64,
     /// Size of the file.
@@ -108,6 +110,7 @@ impl Api {
             deleted: prepared.deleted,
             conflicts: prepared.conflicts,
             attachments: prepared.attachments,
+            erasures: prepared.erasures,
             json_bytes: prepared.json_bytes,
             bytes: written.bytes,
             sealed_for: written.manifest.sealed_for.clone(),
@@ -153,6 +156,7 @@ struct Prepared {
     deleted: u64,
     conflicts: u64,
     attachments: u64,
+    erasures: u64,
     json_bytes: u64,
     total: u64,
 }
@@ -292,6 +296,17 @@ fn gather(tx: &Connection, req: &ExportRequest, progress: &mut dyn FnMut(ExportP
         }
         entries.push((bundle::LINEAGE.to_string(), buf));
     }
+    // Every erasure marker, whatever the territories carried: a few bytes each, and what makes
+    // every store erase the same persons (an id and a day, no name).
+    let erased = crate::store::privacy::erasures(tx)?;
+    if !erased.is_empty() {
+        let mut buf = Vec::new();
+        for e in &erased {
+            buf.extend_from_slice(e.erasure.line().as_bytes());
+            buf.push(b'\n');
+        }
+        entries.push((bundle::ERASURES.to_string(), buf));
+    }
     let mut attachments = 0u64;
     for sha in &shas {
         if let Some(content) = blobs::get(tx, sha)? {
@@ -333,6 +348,7 @@ fn gather(tx: &Connection, req: &ExportRequest, progress: &mut dyn FnMut(ExportP
         deleted: deleted_count,
         conflicts: loser_lines.len() as u64,
         attachments,
+        erasures: erased.len() as u64,
         json_bytes,
         total,
     })

@@ -35,6 +35,7 @@ use crate::error::{Error, Result};
 use crate::store::device::{self};
 use crate::store::records::{self};
 use crate::store::{blobs, device_keys, imports};
+use crate::sync::erasure::ImportErasures;
 use crate::sync::merge::{self, KindReport};
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -85,6 +86,13 @@ pub struct ImportReport {
     pub kinds: BTreeMap<String, KindReport>,
     pub totals: KindReport,
     pub attachments_added: u64,
+    /// Erasure markers this bundle brought that this store did not have: erased here now.
+    #[serde(default)]
+    pub erasures_received: u64,
+    /// What the bundle carried of erased persons and left out: their records, their attachments
+    /// and the passages attributed to them (an older bundle replayed never brings them back).
+    #[serde(default)]
+    pub erased_left_out: u64,
     /// One French sentence summing up.
     pub message: String,
 }
@@ -128,10 +136,15 @@ impl Api {
     ) -> ApiResult<ImportReport> {
         let opened = bundle::open(bytes, identity, limits).map_err(Error::from)?;
         let report = if dry_run {
-            self.store().read(|conn| import_in(conn, label, &opened, false))?
+            self.store().read(|conn| import_in(conn, label, opened, false))?
         } else {
-            let report = self.store().write(|tx| import_in(tx, label, &opened, true))?;
-            self.store().checkpoint();
+            let report = self.store().write(|tx| import_in(tx, label, opened, true))?;
+            if report.erasures_received > 0 || report.erased_left_out > 0 {
+                // Someone was erased here, or a name learned from what was left out replaced.
+                self.after_erasure();
+            } else {
+                self.store().checkpoint();
+            }
             tracing::info!(bundle = %report.bundle_id, device = %report.device_id, added = report.totals.added,
                            updated = report.totals.updated, deleted = report.totals.deleted,
                            conflicts = report.totals.in_conflict, already = report.already_imported, "import");
@@ -141,7 +154,7 @@ impl Api {
     }
 }
 
-fn import_in(conn: &Connection, label: &str, opened: &OpenedBundle, write: bool) -> Result<ImportReport> {
+fn import_in(conn: &Connection, label: &str, mut opened: OpenedBundle, write: bool) -> Result<ImportReport> {
     let m = &opened.manifest;
     let own = device::require(conn)?;
     let key = crate::hash::unhex::<32>(&m.device_key).ok_or_else(|| {
@@ -189,6 +202,8 @@ fn import_in(conn: &Connection, label: &str, opened: &OpenedBundle, write: bool)
         kinds: BTreeMap::new(),
         totals: KindReport::default(),
         attachments_added: 0,
+        erasures_received: 0,
+        erased_left_out: 0,
         message: String::new(),
     };
     let seen = imports::seen(conn, &bundle_id)?;
@@ -198,9 +213,32 @@ fn import_in(conn: &Connection, label: &str, opened: &OpenedBundle, write: bool)
         return Ok(report);
     }
 
+    // Erasures (`sync::erasure`): what the bundle carries of persons erased here or by its own
+    // markers is scrubbed first; the markers new here erase in place now (rolled back with the
+    // rest if a check fails), so that the merge compares scrubbed versions only.
+    let erasures = ImportErasures::read(conn, &opened.erasures, &opened.records)?;
+    if let Some(e) = &erasures {
+        let left = e.filter(&mut opened.records, &mut opened.losers, &mut opened.lineage, &mut opened.attachments);
+        report.erasures_received = e.new.len() as u64;
+        report.erased_left_out = left.records + left.passages;
+        if write {
+            e.apply(conn, &bundle_id, &now_rfc3339())?;
+        }
+    }
+
     // Checks that need the store, before any write.
     let ids: Vec<RecordId> = opened.records.iter().map(|r| r.record.id).collect();
-    let locals = merge::load_locals(conn, ids.iter().copied(), &opened.lineage)?;
+    let mut locals = merge::load_locals(conn, ids.iter().copied(), &opened.lineage)?;
+    if let (Some(e), false) = (&erasures, write) {
+        // A dry run erases nothing: the versions held here are scrubbed in memory instead.
+        for local in locals.values_mut() {
+            if let Some(winner) = local.winner.as_mut() {
+                if !e.scrub_version(winner, &mut Default::default()) {
+                    local.winner = None;
+                }
+            }
+        }
+    }
     let mut territory_ok: HashSet<RecordId> = HashSet::new();
     for incoming in opened.records.iter().chain(&opened.losers) {
         let r = &incoming.record;
@@ -296,7 +334,7 @@ fn import_in(conn: &Connection, label: &str, opened: &OpenedBundle, write: bool)
             report.attachments_added += 1;
         }
     }
-    report.message = summary(&report.totals, write);
+    report.message = summary(&report, write);
 
     if write {
         let now = now_rfc3339();
@@ -342,13 +380,25 @@ fn import_in(conn: &Connection, label: &str, opened: &OpenedBundle, write: bool)
     Ok(report)
 }
 
-fn summary(t: &KindReport, write: bool) -> String {
+fn summary(report: &ImportReport, write: bool) -> String {
+    let t = &report.totals;
     let verb = if write { "" } else { "à l'import : " };
-    if t.changed() == 0 {
-        return format!("{verb}rien de nouveau ({} enregistrement(s) déjà à jour)", t.unchanged);
+    let mut out = if t.changed() == 0 {
+        format!("{verb}rien de nouveau ({} enregistrement(s) déjà à jour)", t.unchanged)
+    } else {
+        format!(
+            "{verb}{} ajouté(s), {} modifié(s), {} inchangé(s), {} supprimé(s), {} en conflit",
+            t.added, t.updated, t.unchanged, t.deleted, t.in_conflict
+        )
+    };
+    if report.erasures_received > 0 {
+        out.push_str(&format!(" ; {} personne(s) effacée(s) partout", report.erasures_received));
     }
-    format!(
-        "{verb}{} ajouté(s), {} modifié(s), {} inchangé(s), {} supprimé(s), {} en conflit",
-        t.added, t.updated, t.unchanged, t.deleted, t.in_conflict
-    )
+    if report.erased_left_out > 0 {
+        out.push_str(&format!(
+            " ; {} élément(s) de personnes effacées écarté(s) (fiche, pièce jointe ou passage)",
+            report.erased_left_out
+        ));
+    }
+    out
 }

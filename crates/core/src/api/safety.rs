@@ -56,9 +56,14 @@ impl Api {
     /// Replaces the store with the backup `file`, keeping the current one aside. Only when this
     /// is the only window or command that has the store open ([`ErrorCode::Busy`], "fermez
     /// Maillage puis recommencez", otherwise, and nothing changes).
+    /// The persons erased meanwhile are erased again on the restored store (a backup made before
+    /// an erasure never brings the person back).
     pub fn restore(&self, file: &Path) -> ApiResult<RestoreReport> {
+        // (A store too damaged to read them is restored all the same.)
+        let erased = self.store.read(crate::store::privacy::erasures).unwrap_or_default();
         let aside = backup::restore(&self.store, file)?;
         self.synthesis_cache.clear();
+        self.reapply_erasures(erased)?;
         Ok(RestoreReport {
             restored_from: file.display().to_string(),
             previous_store_kept_at: aside.display().to_string(),

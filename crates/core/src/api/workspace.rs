@@ -261,6 +261,12 @@ pub(crate) struct SiegeRule {
 }
 
 impl SiegeRule {
+    /// The rule lifted: a retention purge strips a territory's records at headquarters too (the
+    /// data protection rules bind every copy).
+    pub(crate) fn lifted() -> Self {
+        SiegeRule { siege: Some(false), demo: Default::default() }
+    }
+
     /// Refuses a local write to a territory's record (`territory` is the record's territory, its
     /// own id for a territory) in headquarters' workspace, unless the territory is a
     /// demonstration. `demo_now` is the new data's `demo` flag for a territory being written.

@@ -11,6 +11,7 @@
 //! | `records/<kind>.jsonl` | the records of a kind, one `domain::record_line` per line, tombstones included |
 //! | `conflicts.jsonl` | versions that lost a merge on the source device and are still open there |
 //! | `lineage.jsonl` | "version replaced parent, knowingly" edges of the records carried (see `sync::merge`) |
+//! | `erasures.jsonl` | every erasure marker of the source device (`privacy::Erasure`: a person's id and a day), when it has any |
 //! | `attachments/<sha256>` | the content of the attachments the records point to |
 //!
 //! Reading never extracts anything to disk: entries are read into memory under hard limits
@@ -34,6 +35,7 @@ pub const MANIFEST: &str = "manifest.json";
 pub const SIGNATURE: &str = "manifest.sig";
 pub const CONFLICTS: &str = "conflicts.jsonl";
 pub const LINEAGE: &str = "lineage.jsonl";
+pub const ERASURES: &str = "erasures.jsonl";
 pub const RECORDS_DIR: &str = "records/";
 pub const ATTACHMENTS_DIR: &str = "attachments/";
 
@@ -93,6 +95,7 @@ pub(crate) fn check_entry_name(name: &str) -> Result<(), Refusal> {
         || name == SIGNATURE
         || name == CONFLICTS
         || name == LINEAGE
+        || name == ERASURES
         || name
             .strip_prefix(RECORDS_DIR)
             .and_then(|rest| rest.strip_suffix(".jsonl"))
@@ -127,9 +130,13 @@ mod tests {
             assert_eq!(err.check, Check::EntryName, "{bad}");
             assert!(err.message.contains("sort du paquet"), "{bad}: {}", err.message);
         }
-        for good in
-            ["manifest.json", "records/interview.jsonl", "lineage.jsonl", &format!("attachments/{}", "a".repeat(64))]
-        {
+        for good in [
+            "manifest.json",
+            "records/interview.jsonl",
+            "lineage.jsonl",
+            "erasures.jsonl",
+            &format!("attachments/{}", "a".repeat(64)),
+        ] {
             check_entry_name(good).unwrap();
         }
         assert!(check_entry_name("records/planets.jsonl").is_err());

@@ -12,8 +12,8 @@ use serde_json::Value;
 
 use super::manifest::Manifest;
 use super::{
-    check_entry_name, sha256_hex, unhex, Check, Limits, Refusal, ATTACHMENTS_DIR, CONFLICTS, FORMAT_VERSION, LINEAGE,
-    MANIFEST, RECORDS_DIR, SIGNATURE,
+    check_entry_name, sha256_hex, unhex, Check, Limits, Refusal, ATTACHMENTS_DIR, CONFLICTS, ERASURES, FORMAT_VERSION,
+    LINEAGE, MANIFEST, RECORDS_DIR, SIGNATURE,
 };
 use crate::domain::Incoming;
 use crate::domain::{kinds, Kind, LineageEdge, Record, RecordId};
@@ -36,6 +36,9 @@ pub struct OpenedBundle {
     pub lineage: Vec<LineageEdge>,
     /// Attachment contents by SHA-256.
     pub attachments: BTreeMap<String, Vec<u8>>,
+    /// The erasure markers of `erasures.jsonl`: at most one per person, none naming a record
+    /// the bundle carries as anything but a person.
+    pub erasures: Vec<crate::privacy::Erasure>,
 }
 
 /// Opens and verifies the bytes of a `.maillage` file. `identity` opens a sealed one.
@@ -321,6 +324,7 @@ fn verify(mut entries: BTreeMap<String, Vec<u8>>, sealed: bool, file_sha256: Str
     let mut losers = Vec::new();
     let mut lineage = Vec::new();
     let mut attachments = BTreeMap::new();
+    let mut erasures: Vec<crate::privacy::Erasure> = Vec::new();
     let mut counts: BTreeMap<String, super::KindCount> = BTreeMap::new();
     let mut ids = HashSet::new();
     for (name, bytes) in entries {
@@ -369,6 +373,11 @@ fn verify(mut entries: BTreeMap<String, Vec<u8>>, sealed: bool, file_sha256: Str
                 lineage.push(edge);
                 Ok(())
             })?;
+        } else if name == ERASURES {
+            for_each_line(&name, &bytes, |line_no, line| {
+                erasures.push(check_erasure(&name, line_no, line)?);
+                Ok(())
+            })?;
         } else if let Some(sha) = name.strip_prefix(ATTACHMENTS_DIR) {
             if sha256_hex(&bytes) != sha {
                 return Err(Refusal::new(
@@ -407,7 +416,39 @@ fn verify(mut entries: BTreeMap<String, Vec<u8>>, sealed: bool, file_sha256: Str
             ),
         ));
     }
-    Ok(OpenedBundle { manifest, sealed, file_sha256, records, losers, lineage, attachments })
+    erasures.sort();
+    if erasures.windows(2).any(|w| w[0].person_id == w[1].person_id) {
+        return Err(Refusal::new(
+            Check::Records,
+            format!("une personne est effacée deux fois dans « {ERASURES} » : demandez un nouvel export"),
+        ));
+    }
+    if let Some(r) = records
+        .iter()
+        .find(|r| r.record.kind != Kind::Person && erasures.binary_search_by(|e| e.person_id.cmp(&r.record.id)).is_ok())
+    {
+        return Err(Refusal::new(
+            Check::Records,
+            format!(
+                "l'effacement {} désigne un(e) {} du paquet, pas une personne : demandez un nouvel export",
+                r.record.id,
+                r.record.kind.label_fr()
+            ),
+        ));
+    }
+    Ok(OpenedBundle { manifest, sealed, file_sha256, records, losers, lineage, attachments, erasures })
+}
+
+/// One line of `erasures.jsonl`: a person's id and a day, nothing else.
+fn check_erasure(entry: &str, line_no: usize, line: &[u8]) -> Result<crate::privacy::Erasure, Refusal> {
+    let refuse = |what: &str| {
+        Refusal::new(Check::Records, format!("ligne {line_no} de « {entry} » : {what} ; demandez un nouvel export"))
+    };
+    let erasure: crate::privacy::Erasure = serde_json::from_slice(line)
+        .map_err(|_| refuse("illisible (attendu l'identifiant d'une personne et une date, rien d'autre)"))?;
+    kinds::check_date("erased_on", &erasure.erased_on)
+        .map_err(|_| refuse("la date d'effacement n'est pas une date"))?;
+    Ok(erasure)
 }
 
 fn for_each_line(

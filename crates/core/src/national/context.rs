@@ -76,7 +76,7 @@ impl Context {
         })?;
         for_each_live(conn, Kind::Person, |r| {
             if let Some(p) = parse::<Person>(r.data) {
-                let pseudonym = if p.pseudonym.is_empty() { crate::privacy::pseudonym_for(r.id) } else { p.pseudonym };
+                let pseudonym = crate::privacy::pseudonym_of(r.id, &p.pseudonym);
                 ctx.persons.insert(r.id, PersonInfo { pseudonym, name: p.name, consent: p.consent.status });
             }
             Ok(())
@@ -124,9 +124,9 @@ impl Context {
         }
     }
 
-    /// Whether every one of `persons` has given consent (a person absent from the store has not).
-    pub fn all_consented(&self, persons: &[RecordId]) -> bool {
-        persons.iter().all(|p| self.persons.get(p).is_some_and(|p| p.consent == ConsentStatus::Given))
+    /// A person's consent, as `privacy::exportable_passages` asks it (none: not in this store).
+    pub fn consent_of(&self, person: RecordId) -> Option<ConsentStatus> {
+        self.persons.get(&person).map(|p| p.consent)
     }
 
     /// Labels and codes of themes, each joined with "; ".

@@ -8,9 +8,11 @@
 //! *Pseudonymised by default* ([`Mode::Pseudonymised`]): a person appears by the stable
 //! pseudonym only (no name, role or contact); free text — answers, notes, an interview's title
 //! and place, comments, the agenda, the contacts of a practice sheet — is left out, column and
-//! all; a verbatim is kept only when every person of its interview has given consent (and the
-//! interview's own consent is given). The facilitators' names are left out too. [`Mode::Identified`]
-//! keeps everything and says so on the "Lisez-moi" sheet.
+//! all; a verbatim's text is kept, and a coded passage appears at all, only when its interview's
+//! consent and the consent of every person it is attributed to are given
+//! (`privacy::exportable_passages`). The facilitators' names are left out too.
+//! [`Mode::Identified`] keeps the rest and says so on the "Lisez-moi" sheet; it leaves out the
+//! passages without consent as well.
 
 mod context;
 pub mod csv;

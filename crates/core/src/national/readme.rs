@@ -34,8 +34,9 @@ pub fn rows(about: &About, mode: Mode) -> Vec<Vec<Cell>> {
                 t("pseudonymisée"),
                 t("Les personnes n'y figurent que par leur pseudonyme stable (ni nom, ni fonction, ni coordonnées). \
                    Les textes libres (réponses, notes, titres et lieux d'entretien, commentaires, ordres du jour, \
-                   contacts) en sont retirés, colonne comprise, ainsi que les noms des animateur·rice·s. Un verbatim \
-                   n'y figure que si toutes les personnes de l'entretien ont donné leur consentement."),
+                   contacts) en sont retirés, colonne comprise, ainsi que les noms des animateur·rice·s. Un passage \
+                   codé ou un verbatim n'y figure que si l'entretien et chaque personne à qui il est attribué ont \
+                   donné leur consentement (ni à recueillir, ni refusé, ni retiré)."),
             ]);
         }
         Mode::Identified => {
@@ -43,8 +44,9 @@ pub fn rows(about: &About, mode: Mode) -> Vec<Vec<Cell>> {
                 t("Version"),
                 t("IDENTIFIÉE"),
                 t("ATTENTION : ces tableaux contiennent des noms, des coordonnées et des textes libres (réponses, \
-                   notes, verbatims sans condition de consentement). Ne les transmettez pas : gardez-les au siège, \
-                   sur un support protégé, et supprimez-les après usage."),
+                   notes, passages). Ne les transmettez pas : gardez-les au siège, sur un support protégé, et \
+                   supprimez-les après usage. Même ici, un passage attribué à une personne dont le consentement \
+                   n'est pas donné n'y figure pas."),
             ]);
         }
     }

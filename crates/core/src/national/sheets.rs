@@ -202,8 +202,8 @@ const INTERVIEWS: &[Column] = &[
     col("Structures", "structures représentées, séparées par « ; »"),
     col("Thèmes", "thèmes de la grille d'analyse abordés, séparés par « ; »"),
     col("Thèmes (codes)", "leurs codes, dans le même ordre"),
-    col("Passages codés", "nombre de passages codés"),
-    col("Verbatims", "nombre de passages retenus comme verbatims"),
+    col("Passages codés", "nombre de passages codés exportables (consentement donné par l'entretien et par chaque personne à qui le passage est attribué)"),
+    col("Verbatims", "nombre de ces passages retenus comme verbatims"),
     col("Consentement", "consentement recueilli pour l'entretien"),
     col("Consentement (code)", "code de l'état du consentement"),
     private("Enquêteur·rice", "qui a mené l'entretien"),
@@ -222,8 +222,8 @@ const PASSAGES: &[Column] = &[
     col("Thèmes", "thèmes codés, séparés par « ; »"),
     col("Thèmes (codes)", "leurs codes, dans le même ordre"),
     col("Verbatim", "« Oui » pour un passage retenu comme verbatim"),
-    col("Consentement des personnes", "« Oui » quand toutes les personnes de l'entretien ont donné leur consentement, et l'entretien aussi"),
-    col("Texte", "le passage ; dans un export pseudonymisé, seulement les verbatims dont toutes les personnes ont donné leur consentement"),
+    col("Consentement des personnes", "toujours « Oui » : un passage attribué à une personne dont le consentement n'est pas donné (ou d'un entretien sans consentement) ne figure dans aucun export"),
+    col("Texte", "le passage ; dans un export pseudonymisé, seulement les verbatims"),
 ];
 
 fn parse<T: serde::de::DeserializeOwned>(data: &str) -> Option<T> {
@@ -318,7 +318,10 @@ pub(super) fn rows(ctx: &Context, conn: &Connection, id: SheetId, row: &mut Vec<
             place(ctx, row, r.id, r.territory_id);
             let status: InterviewStatus = i.status;
             let (themes, codes) = ctx.themes(&i.theme_ids);
-            row.push(Cell::text(i.title));
+            // Only what may leave (`privacy::exportable_passages`): counted as the passages' table shows them.
+            let leaving = crate::privacy::exportable_passages(&i, &|p| ctx.consent_of(p));
+            let (passages, quotes) = (leaving.len() as u32, leaving.iter().filter(|(_, p)| p.quote).count() as u32);
+            row.push(Cell::text(i.title.clone()));
             row.push(Cell::date(&i.date));
             row.push(Cell::text(i.place));
             row.push(Cell::text(status.label()));
@@ -327,8 +330,8 @@ pub(super) fn rows(ctx: &Context, conn: &Connection, id: SheetId, row: &mut Vec<
             row.push(Cell::text(joined(i.organisation_ids.iter().filter_map(|o| ctx.organisation_name(Some(*o))))));
             row.push(Cell::text(themes));
             row.push(Cell::text(codes));
-            row.push(Cell::number(i.passages.len() as u32));
-            row.push(Cell::number(i.passages.iter().filter(|p| p.quote).count() as u32));
+            row.push(Cell::number(passages));
+            row.push(Cell::number(quotes));
             row.push(Cell::text(i.consent.status.label()));
             row.push(Cell::text(i.consent.status.code()));
             row.push(Cell::text(i.interviewer));
@@ -343,9 +346,9 @@ pub(super) fn rows(ctx: &Context, conn: &Connection, id: SheetId, row: &mut Vec<
         }),
         SheetId::Passages => for_each_live(conn, Kind::Interview, |r| {
             let Some(i) = parse::<Interview>(r.data) else { return Ok(()) };
-            let consented =
-                i.consent.status == crate::domain::vocabulary::ConsentStatus::Given && ctx.all_consented(&i.person_ids);
-            for (n, p) in i.passages.iter().enumerate() {
+            // A passage attributed to a person whose consent is not given never leaves, in either
+            // version (`privacy::exportable_passages`, the one rule of exports and reports).
+            for (n, p) in crate::privacy::exportable_passages(&i, &|p| ctx.consent_of(p)) {
                 let (themes, codes) = ctx.themes(&p.theme_ids);
                 row.push(Cell::id(r.id));
                 row.push(Cell::opt_text(ctx.territory_name(r.territory_id)));
@@ -356,8 +359,8 @@ pub(super) fn rows(ctx: &Context, conn: &Connection, id: SheetId, row: &mut Vec<
                 row.push(Cell::text(themes));
                 row.push(Cell::text(codes));
                 row.push(Cell::yes_no(p.quote));
-                row.push(Cell::yes_no(consented));
-                let shown = ctx.mode == Mode::Identified || (p.quote && consented);
+                row.push(Cell::yes_no(true));
+                let shown = ctx.mode == Mode::Identified || p.quote;
                 row.push(if shown { Cell::text(p.text.as_str()) } else { Cell::Empty });
                 out(row)?;
             }

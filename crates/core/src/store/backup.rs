@@ -47,7 +47,7 @@ pub fn backup(store: &Store, out: &Path) -> Result<u64> {
 
 /// Opens `file` read-only and without touching it: no `-wal` or `-shm` is created beside it,
 /// and nothing is written (`immutable`: the file is a copy nobody writes).
-fn open_untouched(file: &Path) -> rusqlite::Result<Connection> {
+pub(crate) fn open_untouched(file: &Path) -> rusqlite::Result<Connection> {
     let mut uri = String::from("file:");
     for c in file.to_string_lossy().chars() {
         match c {

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_export_selection", include_str!("../../migrations/0005_export_selection.sql")),
     ("0006_national", include_str!("../../migrations/0006_national.sql")),
     ("0007_headquarters", include_str!("../../migrations/0007_headquarters.sql")),
+    ("0008_privacy", include_str!("../../migrations/0008_privacy.sql")),
 ];
 
 /// The schema version this binary writes.

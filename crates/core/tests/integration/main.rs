@@ -7,6 +7,8 @@ mod exchange;
 mod first_day;
 mod headquarters;
 mod national;
+mod privacy;
+mod privacy_retention;
 mod safety;
 mod shape;
 

@@ -320,9 +320,12 @@ fn the_identified_workbook_names_people_and_says_so() {
     p.hq.national_export_xlsx(&out, true).unwrap();
     let text = all_text(&out);
     assert!(text.contains("IDENTIFIÉE"), "the read-me says the tables name people");
-    for word in ["Jeanne Martin", "jeanne.martin@exemple.org", "NOTE-SECRETE", "REPONSE-SECRETE", "VERBATIM-REFUSE"] {
+    for word in
+        ["Jeanne Martin", "jeanne.martin@exemple.org", "NOTE-SECRETE", "REPONSE-SECRETE", "PASSAGE-NON-VERBATIM"]
+    {
         assert!(text.contains(word), "{word} belongs in an identified export");
     }
+    assert!(!text.contains("VERBATIM-REFUSE"), "a passage without consent is in no export, identified or not");
     let persons = sheet(&out, "Personnes");
     assert!(column(&persons, "Nom").contains(&Data::String("Jeanne Martin".into())));
 }

@@ -16,6 +16,10 @@ kinds: { [key in string]: KindCount }, records: number, deleted: number,
  */
 conflicts: number, attachments: number, 
 /**
+ * Erasure markers carried (every person erased on this device or known here to be).
+ */
+erasures: number, 
+/**
  * Bytes of JSON lines carried.
  */
 json_bytes: number, 

@@ -13,6 +13,15 @@ already_imported: boolean, dry_run: boolean,
  */
 kinds: { [key in string]: KindReport }, totals: KindReport, attachments_added: number, 
 /**
+ * Erasure markers this bundle brought that this store did not have: erased here now.
+ */
+erasures_received: number, 
+/**
+ * What the bundle carried of erased persons and left out: their records, their attachments
+ * and the passages attributed to them (an older bundle replayed never brings them back).
+ */
+erased_left_out: number, 
+/**
  * One French sentence summing up.
  */
 message: string, };

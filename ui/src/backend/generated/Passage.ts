@@ -16,4 +16,9 @@ text: string, theme_ids: Array<RecordId>,
 /**
  * A verbatim (*verbatim*) worth quoting.
  */
-quote: boolean, };
+quote: boolean, 
+/**
+ * The person of the interview who said it. When absent, the passage is attributed to every
+ * person of the interview (`privacy::speakers`): their consents decide whether it may leave.
+ */
+person_id?: RecordId, };

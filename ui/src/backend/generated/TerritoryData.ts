@@ -13,4 +13,13 @@ departement_code: string | null, communes: Array<string>, programme: string | nu
  * A demonstration territory (fictitious people and structures): marked « Démonstration »
  * everywhere, left out of bundles unless asked.
  */
-demo?: boolean, };
+demo?: boolean, 
+/**
+ * The day the programme ends on this territory: its personal data and free texts are kept
+ * for the retention period after it, then « à purger » (`api::territories_due`).
+ */
+end_date?: string, 
+/**
+ * The day its persons and free texts were purged (`api::purge_territory`), aggregates kept.
+ */
+purged_on?: string, };

@@ -85,6 +85,11 @@ pub struct Passage {
     /// A verbatim (*verbatim*) worth quoting.
     #[serde(default)]
     pub quote: bool,
+    /// The person of the interview who said it. When absent, the passage is attributed to every
+    /// person of the interview (`privacy::speakers`): their consents decide whether it may leave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub person_id: Option<RecordId>,
 }
 
 /// Entretien d'acteur.
@@ -136,6 +141,12 @@ impl KindData for Interview {
         check_date("date", &self.date)?;
         for p in &self.passages {
             required("passages.text", &p.text)?;
+            if p.person_id.is_some_and(|id| !self.person_ids.contains(&id)) {
+                return Err(Invalid::new(
+                    "passages.person_id",
+                    "un passage est attribué à l'une des personnes de l'entretien : ajoutez-la d'abord aux personnes interrogées",
+                ));
+            }
         }
         self.consent.validate("consent")
     }

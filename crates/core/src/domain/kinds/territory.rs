@@ -26,6 +26,15 @@ pub struct Territory {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub demo: bool,
+    /// The day the programme ends on this territory: its personal data and free texts are kept
+    /// for the retention period after it, then « à purger » (`api::territories_due`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub end_date: Option<String>,
+    /// The day its persons and free texts were purged (`api::purge_territory`), aggregates kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub purged_on: Option<String>,
 }
 
 impl KindData for Territory {
@@ -34,10 +43,17 @@ impl KindData for Territory {
         trim(&mut self.name);
         self.communes.iter_mut().for_each(trim);
         self.communes.retain(|c| !c.is_empty());
+        for date in [&mut self.end_date, &mut self.purged_on] {
+            if date.as_deref().is_some_and(|d| d.trim().is_empty()) {
+                *date = None;
+            }
+        }
     }
     fn validate(&self) -> Check {
         required("name", &self.name)?;
         max_len("name", &self.name, 200)?;
+        check_opt_date("end_date", &self.end_date)?;
+        check_opt_date("purged_on", &self.purged_on)?;
         if let Some(code) = &self.departement_code {
             let ok = matches!(code.len(), 2 | 3)
                 && (code.chars().all(|c| c.is_ascii_digit()) || code == "2A" || code == "2B");
