@@ -79,6 +79,21 @@ export interface Backend {
   nationalExport(request: T.NationalExportRequest): Promise<T.NationalExportReport>;
   /** Who made a record's current version, on which device, and which bundle brought it. */
   recordProvenance(kind: T.Kind, id: T.RecordId): Promise<T.Provenance>;
+  // Privacy: consent, erasure, retention, the data protection officer's report.
+  /** Each passage of an interview: may it leave (its persons' consents), and core's count sentences. */
+  interviewConsent(interviewId: T.RecordId): Promise<T.InterviewConsent>;
+  /** Withdraws a person's consent on a day (`YYYY-MM-DD`, today when none). */
+  withdrawConsent(personId: T.RecordId, date?: string | null): Promise<T.Record<T.Person>>;
+  /** Erases a person everywhere (a marker that travels); cannot be undone. */
+  erasePerson(personId: T.RecordId): Promise<T.ErasureReport>;
+  backupsHoldingErased(): Promise<T.OldBackup[]>;
+  /** Deletes every backup that still holds someone erased; returns those deleted. */
+  deleteOldBackups(): Promise<T.OldBackup[]>;
+  retention(): Promise<T.RetentionSettings>;
+  setRetention(years: number): Promise<T.RetentionSettings>;
+  territoriesDue(): Promise<T.TerritoryRetention[]>;
+  purgeTerritory(territoryId: T.RecordId, force?: boolean): Promise<T.PurgeReport>;
+  privacyReport(): Promise<T.PrivacyReport>;
   /**
    * Runs `beforeClose` (awaited) when the window is asked to close, so that no keystroke is lost;
    * the window stays open when it answers false (changes that cannot be saved, shown to the user).

@@ -76,6 +76,16 @@ export function connect(t: Transport): Backend {
     nationalSynthesis: () => t.call('national_synthesis', {}),
     nationalExport: (request) => t.call('national_export', { request }),
     recordProvenance: (kind, id) => t.call('record_provenance', { kind, id }),
+    interviewConsent: (interviewId) => t.call('interview_consent', { interviewId }),
+    withdrawConsent: (personId, date) => typed<'person'>(t.call('withdraw_consent', { personId, date: date ?? null })),
+    erasePerson: (personId) => t.call('erase_person', { personId }),
+    backupsHoldingErased: () => t.call('backups_holding_erased', {}),
+    deleteOldBackups: () => t.call('delete_old_backups', {}),
+    retention: () => t.call('retention', {}),
+    setRetention: (years) => t.call('set_retention', { years }),
+    territoriesDue: () => t.call('territories_due', {}),
+    purgeTerritory: (territoryId, force) => t.call('purge_territory', { territoryId, force: force ?? false }),
+    privacyReport: () => t.call('privacy_report', {}),
     guardClose: (beforeClose) => t.guardClose(beforeClose),
   };
 }
