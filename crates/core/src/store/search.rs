@@ -71,41 +71,39 @@ pub fn search(
     } else {
         ("record_fts f", "AND ?2 IS NULL AND ?3 IS NULL")
     };
-    // The lowest rowid worth ranking: the RANKING_WINDOW-th most recent match, found by walking
-    // the index in rowid order (no ranking function called), or 0 when there are fewer matches.
-    let floor: i64 = conn
+    // One walk of the index, newest match first, stopping at the window, each match scored on
+    // the way: the matches of the query are found once (a prefix's words are gathered from
+    // every segment, most of a query's cost), then the best few are kept here.
+    let mut scored: Vec<(i64, f64)> = conn
         .prepare_cached(&format!(
-            "SELECT f.rowid FROM {from} WHERE record_fts MATCH ?1 {filter} ORDER BY f.rowid DESC LIMIT 1 OFFSET ?4"
+            "SELECT f.rowid, bm25(record_fts, 4.0, 1.0) FROM {from}
+             WHERE record_fts MATCH ?1 {filter} ORDER BY f.rowid DESC LIMIT ?4"
         ))?
-        .query_row(params![query, kind, territory, RANKING_WINDOW - 1], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0);
-    // Rank on the index alone, then build snippets in Rust for the few rows kept: FTS5's own
-    // snippet() re-runs the (prefix) query per row and cost ten times the ranking.
-    let mut stmt = conn.prepare_cached(&format!(
-        "WITH top AS (
-            SELECT f.rowid AS seq, bm25(record_fts, 4.0, 1.0) AS score
-            FROM {from} WHERE record_fts MATCH ?1 AND f.rowid >= ?5 {filter}
-            ORDER BY score LIMIT ?4
-         )
-         SELECT r.id, r.kind, r.territory_id, r.title, r.date, r.data
-         FROM top JOIN record r ON r.seq = top.seq
-         ORDER BY top.score"
-    ))?;
-    let rows = stmt.query_map(params![query, kind, territory, limit.max(1), floor], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, Option<String>>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, Option<String>>(4)?,
-            r.get::<_, String>(5)?,
-        ))
-    })?;
+        .query_map(params![query, kind, territory, RANKING_WINDOW], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    // Best score first (bm25: lower is better); equal scores, the newest first.
+    scored.sort_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+    scored.truncate(limit.max(1) as usize);
+    // Snippets are built in Rust for the few rows kept: FTS5's own snippet() re-runs the
+    // (prefix) query per row and cost ten times the ranking.
+    let mut stmt =
+        conn.prepare_cached("SELECT id, kind, territory_id, title, date, data FROM record WHERE seq = ?1")?;
     let terms = Terms::new(typed);
-    let mut hits = Vec::new();
-    for row in rows {
-        let (id, kind, territory, title, date, data) = row?;
+    let mut hits = Vec::with_capacity(scored.len());
+    for (seq, _) in scored {
+        let row = stmt
+            .query_row([seq], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })
+            .optional()?;
+        let Some((id, kind, territory, title, date, data)) = row else { continue };
         // The index keeps no copy of the text (deleted means gone): the snippet's text is
         // derived again from the record, as the index derived it.
         let body = crate::domain::text::searchable_text(&serde_json::from_str(&data)?);

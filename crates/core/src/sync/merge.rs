@@ -35,6 +35,7 @@ use serde::Serialize;
 use crate::domain::{Incoming, Kind, LineageEdge, Record, RecordId, Version};
 use crate::error::Result;
 pub use crate::store::conflicts::{ConflictRow, ConflictStatus, Resolution};
+use crate::store::imports::{self, MergedWrite, Overwrite};
 use crate::store::records::{self, RecordRow};
 use crate::store::{conflicts, lineage};
 
@@ -48,9 +49,27 @@ pub fn conflict_id(loser_line: &str) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Local {
     pub winner: Option<Incoming>,
+    /// Where the winner is stored (set with `winner` by [`load_locals`]): a new winner is
+    /// written over that row.
+    pub row: Option<StoredRow>,
     pub conflicts: Vec<ConflictRow>,
     /// Versions that some lineage edge (here or in the bundle) names as a parent.
     pub parents: HashSet<Version>,
+}
+
+/// A record's row in the store: its local row number and the title the index holds for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRow {
+    pub seq: i64,
+    pub title: String,
+}
+
+/// The stored version a new winner replaces: its row, and what the full-text index holds for it
+/// (title and body) when it is live, to take its words out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replaced {
+    pub seq: i64,
+    pub indexed: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -85,13 +104,15 @@ pub enum ConflictChange {
     Drop { id: String },
 }
 
-/// The plan for one record.
+/// The plan for one record (it borrows the versions it was made from).
 #[derive(Debug, Clone, PartialEq)]
-pub struct RecordPlan {
+pub struct RecordPlan<'a> {
     pub record_id: RecordId,
     pub kind: Kind,
     /// The new winner, when it is not the version the store holds.
-    pub write: Option<Incoming>,
+    pub write: Option<&'a Incoming>,
+    /// The stored version `write` replaces (`None`: the store has no row for the record).
+    pub replaces: Option<Replaced>,
     pub outcome: Outcome,
     pub conflicts: Vec<ConflictChange>,
     /// Conflicts this merge opens (new, or reopened).
@@ -125,13 +146,13 @@ impl KindReport {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct MergePlan {
-    pub records: Vec<RecordPlan>,
+pub struct MergePlan<'a> {
+    pub records: Vec<RecordPlan<'a>>,
     pub edges: Vec<LineageEdge>,
     pub by_kind: BTreeMap<Kind, KindReport>,
 }
 
-impl MergePlan {
+impl MergePlan<'_> {
     pub fn totals(&self) -> KindReport {
         let mut t = KindReport::default();
         for r in self.by_kind.values() {
@@ -146,7 +167,10 @@ fn same_content(a: &Record, b: &Record) -> bool {
 }
 
 /// The plan for one record: which version wins, which losers are kept. Pure.
-pub fn plan_record(local: &Local, incoming: &[&Incoming]) -> Option<RecordPlan> {
+pub fn plan_record<'a>(local: &Local, incoming: &[&'a Incoming]) -> Option<RecordPlan<'a>> {
+    fn order(a: &&Incoming, b: &&Incoming) -> std::cmp::Ordering {
+        (a.record.version, &a.line).cmp(&(b.record.version, &b.line))
+    }
     // Every distinct version in play, by line.
     let mut candidates: Vec<&Incoming> = Vec::new();
     let mut seen = HashSet::new();
@@ -155,12 +179,21 @@ pub fn plan_record(local: &Local, incoming: &[&Incoming]) -> Option<RecordPlan> 
             candidates.push(c);
         }
     }
-    let winner = *candidates.iter().max_by(|a, b| (a.record.version, &a.line).cmp(&(b.record.version, &b.line)))?;
+    let winner = candidates.iter().copied().max_by(order)?;
     let record_id = winner.record.id;
     let kind = winner.record.kind;
+    // A new winner is always one of the incoming versions (borrowed, not copied).
     let write = match &local.winner {
         Some(l) if l.line == winner.line => None,
-        _ => Some(winner.clone()),
+        _ => incoming.iter().copied().max_by(order),
+    };
+    let replaces = match (&write, &local.winner, &local.row) {
+        (Some(_), Some(stored), Some(row)) => Some(Replaced {
+            seq: row.seq,
+            indexed: (!stored.record.deleted)
+                .then(|| (row.title.clone(), crate::domain::text::searchable_text(&stored.record.data))),
+        }),
+        _ => None,
     };
     let outcome = match &local.winner {
         None if winner.record.deleted => Outcome::Deleted,
@@ -247,18 +280,18 @@ pub fn plan_record(local: &Local, incoming: &[&Incoming]) -> Option<RecordPlan> 
             resolution,
         });
     }
-    Some(RecordPlan { record_id, kind, write, outcome, conflicts, opened })
+    Some(RecordPlan { record_id, kind, write, replaces, outcome, conflicts, opened })
 }
 
 /// The plan for a whole bundle: `records` (at most one per id) and `losers`, against what the
 /// store holds (`locals`, by id, see [`load_locals`]). Pure.
-pub fn plan(
-    records: &[Incoming],
-    losers: &[Incoming],
+pub fn plan<'a>(
+    records: &'a [Incoming],
+    losers: &'a [Incoming],
     edges: &[LineageEdge],
     locals: &HashMap<RecordId, Local>,
-) -> MergePlan {
-    let mut by_id: BTreeMap<RecordId, Vec<&Incoming>> = BTreeMap::new();
+) -> MergePlan<'a> {
+    let mut by_id: BTreeMap<RecordId, Vec<&'a Incoming>> = BTreeMap::new();
     for r in records.iter().chain(losers) {
         by_id.entry(r.record.id).or_default().push(r);
     }
@@ -284,26 +317,28 @@ pub fn plan(
 
 // ---------------------------------------------------------------- reading and applying
 
-/// What the store holds for the records of a bundle: winner, conflicts, and the parents named
-/// by the lineage here and in `edges`.
+/// What the store holds for the records of a bundle: winner (read in one query), conflicts,
+/// and the parents named by the lineage here and in `edges`.
 pub fn load_locals(
     conn: &Connection,
     ids: impl IntoIterator<Item = RecordId>,
     edges: &[LineageEdge],
 ) -> Result<HashMap<RecordId, Local>> {
+    let ids: Vec<RecordId> = ids.into_iter().collect();
     let mut out: HashMap<RecordId, Local> = HashMap::new();
+    for stored in records::get_many(conn, &ids)? {
+        let local = out.entry(stored.record.id).or_default();
+        local.row = Some(StoredRow { seq: stored.seq, title: stored.title });
+        local.winner = Some(Incoming::stored(stored.record));
+    }
     let has_conflicts = conflicts::any(conn)?;
     for id in ids {
-        let mut local = Local::default();
-        if let Some((_, record)) = records::get_any(conn, id)? {
-            local.winner = Some(Incoming::stored(record));
-        }
-        local.parents.extend(lineage::parents_of(conn, id)?);
-        if has_conflicts {
-            local.conflicts = conflicts::of_record(conn, id)?;
-        }
-        if local.winner.is_some() || !local.parents.is_empty() || !local.conflicts.is_empty() {
-            out.insert(id, local);
+        let parents = lineage::parents_of(conn, id)?;
+        let found = if has_conflicts { conflicts::of_record(conn, id)? } else { Vec::new() };
+        if !parents.is_empty() || !found.is_empty() {
+            let local = out.entry(id).or_default();
+            local.parents.extend(parents);
+            local.conflicts = found;
         }
     }
     for e in edges {
@@ -312,7 +347,8 @@ pub fn load_locals(
     Ok(out)
 }
 
-/// Applies `plan` inside the caller's transaction: lineage edges, winners, conflicts. The caller
+/// Applies `plan` inside the caller's transaction: lineage edges, conflicts, then the winners
+/// all at once (rows first, then the full-text index: see [`imports::write_merged`]). The caller
 /// checked everything before; this only writes.
 pub fn apply(tx: &Connection, plan: &MergePlan, found_in_bundle: Option<&str>, now: &str) -> Result<()> {
     lineage::set_merge_in_progress(tx, true)?;
@@ -320,9 +356,6 @@ pub fn apply(tx: &Connection, plan: &MergePlan, found_in_bundle: Option<&str>, n
         lineage::add_edge(tx, e.record_id, &e.version, &e.parent)?;
     }
     for p in &plan.records {
-        if let Some(w) = &p.write {
-            records::upsert(tx, &RecordRow { record: &w.record, title: &w.title, date: w.date.as_deref() })?;
-        }
         for change in &p.conflicts {
             match change {
                 ConflictChange::Insert {
@@ -359,6 +392,22 @@ pub fn apply(tx: &Connection, plan: &MergePlan, found_in_bundle: Option<&str>, n
             }
         }
     }
+    let writes: Vec<MergedWrite<'_>> = plan
+        .records
+        .iter()
+        .filter_map(|p| {
+            let w = p.write.as_ref()?;
+            Some(MergedWrite {
+                row: RecordRow { record: &w.record, title: &w.title, date: w.date.as_deref() },
+                replaces: p.replaces.as_ref().map(|r| Overwrite {
+                    seq: r.seq,
+                    indexed: r.indexed.as_ref().map(|(title, body)| (title.as_str(), body.as_str())),
+                }),
+                line: Some(&w.line),
+            })
+        })
+        .collect();
+    imports::write_merged(tx, &writes)?;
     lineage::set_merge_in_progress(tx, false)
 }
 
@@ -420,5 +469,46 @@ mod tests {
         assert_eq!(p1.write.unwrap().line, b.line, "device 2 breaks the tie");
         assert!(p2.write.is_none());
         assert_eq!((p1.opened, p2.opened), (1, 1));
+    }
+
+    /// A merge larger than a statement's worth of rows, then one that replaces and deletes some
+    /// of them: the index follows every row (old words out, new words in, deletions gone).
+    #[test]
+    fn a_large_merge_then_edits_and_deletions_keep_the_index_in_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::create(&dir.path().join("s.sqlite3")).unwrap();
+        let merge = |incoming: Vec<Incoming>| {
+            store
+                .write(|tx| {
+                    let locals = load_locals(tx, incoming.iter().map(|i| i.record.id), &[])?;
+                    apply(tx, &plan(&incoming, &[], &[], &locals), Some("paquet"), "2026-01-02T00:00:00.000Z")
+                })
+                .unwrap()
+        };
+        let ids: Vec<RecordId> = (0..150).map(|_| RecordId::new()).collect();
+        merge(
+            ids.iter()
+                .enumerate()
+                .map(|(i, id)| territory(*id, version(10, 1), &format!("Ville{i}x ancienne")))
+                .collect(),
+        );
+        let mut later: Vec<Incoming> =
+            (0..10).map(|i| territory(ids[i], version(20, 2), &format!("Ville{i}x nouvelle"))).collect();
+        for id in &ids[10..15] {
+            let mut gone = territory(*id, version(20, 2), "x").record;
+            (gone.deleted, gone.data) = (true, json!({}));
+            later.push(Incoming::from_record(gone));
+        }
+        merge(later);
+        let found = |word: &str| {
+            let hits = store.read(|c| crate::store::search::search(c, word, None, None, 1000)).unwrap();
+            assert!(hits.iter().all(|h| h.title.contains(word)), "{word}: a hit without the word");
+            hits.len()
+        };
+        assert_eq!((found("ancienne"), found("nouvelle")), (135, 10));
+        assert_eq!((found("Ville3x"), found("Ville12x")), (1, 0), "a replaced or deleted record's words are gone");
+        let stored = store.read(|c| records::get_many(c, &ids)).unwrap();
+        assert_eq!(stored.iter().filter(|s| s.record.deleted).count(), 5);
+        assert_eq!(stored.iter().filter(|s| s.title.ends_with("nouvelle")).count(), 10);
     }
 }
