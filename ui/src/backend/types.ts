@@ -35,6 +35,7 @@ export type {
   NationalExportReport,
   NationalExportRequest,
   NationalSynthesis,
+  IndicatorAcross,
   Provenance,
   TableCount,
   TableFormat,

@@ -210,6 +210,28 @@ describe('Tableau national', () => {
   });
 });
 
+describe('Tableau national: indicators', () => {
+  it('show, under their count, how many reached their target by their latest measurement, as core judges it', async () => {
+    const core = await useCore(); // the demo territory: indicators with a baseline, a target and measurements
+    const synthesis = await core.api.nationalSynthesis();
+    const status = await core.api.nationalStatus();
+    render(NationalDashboard);
+    await until(() => !!byTestId('national-table'));
+    let judgedSomewhere = false;
+    for (const t of status) {
+      const judged = synthesis.indicators.filter((i) => i.territory_id === t.territory_id && i.met !== null);
+      if (!judged.length) continue;
+      judgedSomewhere = true;
+      const met = judged.filter((i) => i.met).length;
+      await until(() => !!byTestId(`national-indicators-met-${t.territory_id}`));
+      expect(byTestId(`national-indicators-met-${t.territory_id}`)!.textContent).toBe(`${met}/${judged.length} cible${judged.length > 1 ? 's' : ''}`);
+      const cell = byTestId(`national-count-${t.territory_id}-indicator`)!;
+      for (const i of judged) expect(cell.title).toContain(i.name);
+    }
+    expect(judgedSomewhere, 'the demo has indicators measured against a target').toBe(true);
+  });
+});
+
 describe('a territory’s screens at headquarters', () => {
   it('are read-only, and show where each record’s current version comes from', async () => {
     const hq = await useHq();
