@@ -100,13 +100,10 @@ pub struct ImportedBundle {
     pub report: String,
 }
 
-/// Every bundle imported, oldest import first.
-pub fn imported_bundles(conn: &Connection) -> Result<Vec<ImportedBundle>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT bundle_id, device_id, sequence, covers, created_at, imported_at, report
-         FROM imported_bundle ORDER BY imported_at, bundle_id",
-    )?;
-    let rows = stmt.query_map([], |r| {
+impl ImportedBundle {
+    /// Reads a row selected as `bundle_id, device_id, sequence, covers, created_at, imported_at,
+    /// report` (in that order) from `imported_bundle`.
+    pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
         Ok(ImportedBundle {
             bundle_id: r.get(0)?,
             device_id: r.get(1)?,
@@ -116,7 +113,16 @@ pub fn imported_bundles(conn: &Connection) -> Result<Vec<ImportedBundle>> {
             imported_at: r.get(5)?,
             report: r.get(6)?,
         })
-    })?;
+    }
+}
+
+/// Every bundle imported, oldest import first.
+pub fn imported_bundles(conn: &Connection) -> Result<Vec<ImportedBundle>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT bundle_id, device_id, sequence, covers, created_at, imported_at, report
+         FROM imported_bundle ORDER BY imported_at, bundle_id",
+    )?;
+    let rows = stmt.query_map([], ImportedBundle::from_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 

@@ -18,19 +18,7 @@ pub fn bundle_of_record(conn: &Connection, id: RecordId) -> Result<Option<Import
          JOIN imported_bundle b ON b.bundle_id = c.bundle_id
          WHERE rc.record_id = ?1 AND c.from_change < rc.change_seq",
     )?;
-    Ok(stmt
-        .query_row([id.to_string()], |r| {
-            Ok(ImportedBundle {
-                bundle_id: r.get(0)?,
-                device_id: r.get(1)?,
-                sequence: r.get::<_, i64>(2)? as u64,
-                covers: r.get(3)?,
-                created_at: r.get(4)?,
-                imported_at: r.get(5)?,
-                report: r.get(6)?,
-            })
-        })
-        .optional()?)
+    Ok(stmt.query_row([id.to_string()], ImportedBundle::from_row).optional()?)
 }
 
 #[cfg(test)]
