@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Maillage needs on a fresh Debian/Ubuntu machine, and only what is missing.
 # Usage: scripts/install-deps.sh [build|desktop|e2e]
-#   build   : a C compiler and pkg-config (the command line and core)
+#   build   : a C compiler, pkg-config and OpenSSL's headers (the command line and core: the store
+#             is SQLCipher, which links the system's OpenSSL)
 #   desktop : + WebKitGTK 4.1 and friends (the desktop application), Node.js/npm for the UI
 #   e2e     : + Xvfb, xauth, WebKitWebDriver, tauri-driver, ImageMagick (end-to-end tests, screenshots)
 set -euo pipefail
@@ -12,13 +13,14 @@ want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok ins
 
 want build-essential
 want pkg-config
+want libssl-dev
 if [ "$level" = desktop ] || [ "$level" = e2e ]; then
-  for p in libwebkit2gtk-4.1-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev; do want "$p"; done
+  for p in libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev; do want "$p"; done
   command -v node >/dev/null 2>&1 || need+=(nodejs)
   command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 if [ "$level" = e2e ]; then
-  for p in xvfb xauth webkit2gtk-driver imagemagick; do want "$p"; done
+  for p in xvfb xauth webkit2gtk-driver imagemagick libreoffice-writer-nogui poppler-utils libxml2-utils; do want "$p"; done
 fi
 
 if [ "${#need[@]}" -gt 0 ]; then

@@ -6,10 +6,10 @@
 //! client is generated from.
 
 macro_rules! commands {
-    (($api:ident, $progress:ident)
+    (($session:ident, $api:ident, $progress:ident)
      $(
         $(#[doc = $doc:literal])*
-        $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty $(, progress $p:ty)? => $body:expr ;
+        $([$scope:ident])? $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty $(, progress $p:ty)? => $body:expr ;
      )*
     ) => {
         const COMMANDS: &[&str] = &[$(stringify!($name)),*];

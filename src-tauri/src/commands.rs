@@ -1,7 +1,7 @@
 //! The window's commands. Every `invoke` naming a command of
 //! [`maillage_core::api::dispatch::COMMANDS`] is handed to
-//! [`dispatch`](maillage_core::api::dispatch::dispatch), which parses its arguments and makes its
-//! one `Api` call — the same code `maillage serve` runs for the UI's tests. Nothing is decided
+//! [`dispatch_session`](maillage_core::api::dispatch::dispatch_session), which parses its arguments and makes its
+//! one `Api` (or session) call — the same code `maillage serve` runs for the UI's tests. Nothing is decided
 //! here: a bad argument comes back as core's French `{code, message, field}`, never as Tauri's
 //! English text.
 //!
@@ -10,7 +10,7 @@
 //! A command that reports progress (an export) sends it through the channel the UI passed as
 //! `onProgress`.
 
-use maillage_core::api::dispatch::{dispatch, COMMANDS};
+use maillage_core::api::dispatch::{dispatch_session, COMMANDS};
 use serde_json::Value;
 use tauri::ipc::{Channel, Invoke, InvokeBody, InvokeError, JavaScriptChannelId};
 use tauri::{Manager, Runtime};
@@ -43,7 +43,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
                     let _ = channel.send(report);
                 }
             };
-            let result = app.state::<Backend>().api().and_then(|api| dispatch(api, command.name, args, &mut progress));
+            let result = dispatch_session(&app.state::<Backend>().0, command.name, args, &mut progress);
             resolver.respond(result.map_err(InvokeError::from));
         });
         true
@@ -62,7 +62,7 @@ mod tests {
         let path = dir.path().join("pas-un-magasin.sqlite3");
         std::fs::write(&path, b"ceci n'est pas une base SQLite, mais un texte assez long pour le croire").unwrap();
         let backend = Backend::open(&path);
-        let err = backend.api().err().expect("a text file is not a store");
+        let err = backend.0.api().err().expect("a text file is not a store");
         assert_eq!(err.code, ErrorCode::NotAStore);
         assert!(!err.message.is_empty());
     }

@@ -6,7 +6,9 @@
 //!
 //! The store is the one the command line uses by default ([`default_store_path`], `MAILLAGE_DB`
 //! overrides it). When it cannot be opened (a newer schema, a damaged file) the window still
-//! opens and every command answers with the French [`ApiError`], `status` first.
+//! opens and every command answers with the French [`ApiError`], `status` first. An encrypted
+//! store starts locked: the window asks its passphrase (`session_state`, `unlock`; see
+//! [`maillage_core::api::Session`]).
 //!
 //! Closing the window never loses the last keystrokes: the UI listens to Tauri's close request
 //! (`getCurrentWindow().onCloseRequested`), which holds the close until its handler has saved
@@ -22,24 +24,21 @@ pub mod commands;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use maillage_core::api::{default_store_path, Api, ApiError};
+use maillage_core::api::{default_store_path, Session};
 use tauri::WindowEvent;
 
 /// How long the UI has to save pending edits, once the window was asked to close.
 pub const CLOSE_GRACE: Duration = Duration::from_secs(5);
 
-/// The store, or why it could not be opened.
-pub struct Backend(Result<Api, ApiError>);
+/// The window's session with the store: open, locked, or why it could not be opened.
+pub struct Backend(pub Session);
 
 impl Backend {
-    /// Opens the store at `path`, creating it on the first launch (file 0600, folder 0700); the
-    /// error is kept, not raised: the UI shows it.
+    /// Opens the store at `path`, creating it on the first launch (file 0600, folder 0700), or
+    /// waits for its passphrase when it is encrypted; an error is kept, not raised: the UI
+    /// shows it.
     pub fn open(path: &std::path::Path) -> Backend {
-        Backend(Api::create(path))
-    }
-
-    pub fn api(&self) -> Result<&Api, ApiError> {
-        self.0.as_ref().map_err(Clone::clone)
+        Backend(Session::start(path, true))
     }
 }
 
@@ -47,9 +46,9 @@ impl Backend {
 pub fn run() -> i32 {
     prefer_software_compositing();
     let backend = Backend::open(&default_store_path());
-    // The log beside the store (ids, codes, timings; never record text), when there is a store.
-    let _log = backend.0.as_ref().ok().and_then(|api| maillage_core::log::init_beside_store(api.store_path()));
-    if let Err(e) = &backend.0 {
+    // The log beside the store (ids, codes, timings; never record text).
+    let _log = maillage_core::log::init_beside_store(backend.0.path());
+    if let (Err(e), false) = (backend.0.api(), backend.0.state().is_ok_and(|s| s.locked)) {
         // The code only: messages may name a path under the person's home.
         eprintln!("maillage-desktop: the store could not be opened ({:?}); the window shows why", e.code);
     }

@@ -114,6 +114,10 @@ fn generate(dir: &Path) {
         PrivacyReport,
         TerritoryPrivacy,
         ConsentCounts,
+        // encryption at rest, the window's session
+        SessionState,
+        EncryptionStatus,
+        RecoveryCodeShown,
         // the `data` of each kind of record
         Territory,
         Roadmap,

@@ -2,8 +2,11 @@
 //! as JSON. Nothing here asserts a time; the figures are compared with the issues' targets by
 //! whoever reads them (the `targets` object says which they are).
 
+mod analysis;
+mod encryption;
 mod exchange;
 mod national;
+mod reports;
 
 use std::path::Path;
 use std::time::Instant;
@@ -27,8 +30,23 @@ fn main() {
         println!("{}", serde_json::to_string_pretty(&national::run(dir.path())).expect("JSON"));
         return;
     }
+    // MAILLAGE_BENCH_ONLY=analysis: only the shared diagnosis on a large territory (analysis.rs).
+    if std::env::var("MAILLAGE_BENCH_ONLY").as_deref() == Ok("analysis") {
+        println!("{}", serde_json::to_string_pretty(&json!({"analysis": analysis::run(dir.path())})).expect("JSON"));
+        return;
+    }
+    // MAILLAGE_BENCH_ONLY=encryption: autosave, search and bulk writes, plain and encrypted.
+    if std::env::var("MAILLAGE_BENCH_ONLY").as_deref() == Ok("encryption") {
+        println!("{}", serde_json::to_string_pretty(&json!({"encryption": encryption::run(dir.path())})).expect("JSON"));
+        return;
+    }
     report.insert("autosave_ms".into(), autosave(dir.path()));
     report.insert("autosave_during_export_ms".into(), autosave_during_export(dir.path()));
+    // MAILLAGE_BENCH_ONLY=reports: only the two DOCX reports on the large territory (reports.rs).
+    if std::env::var("MAILLAGE_BENCH_ONLY").as_deref() == Ok("reports") {
+        println!("{}", serde_json::to_string_pretty(&json!({"reports": reports::run(dir.path())})).expect("JSON"));
+        return;
+    }
     // MAILLAGE_BENCH_ONLY=autosave: only the two autosave figures.
     if std::env::var("MAILLAGE_BENCH_ONLY").as_deref() == Ok("autosave") {
         println!("{}", serde_json::to_string_pretty(&Value::Object(report)).expect("JSON"));
@@ -39,11 +57,18 @@ fn main() {
     report.insert("bulk_put".into(), bulk);
     report.insert("exchange".into(), exchange::run(dir.path()));
     report.insert("national".into(), national::run(dir.path()));
+    report.insert("analysis".into(), analysis::run(dir.path()));
+    report.insert("reports".into(), reports::run(dir.path()));
+    report.insert("encryption".into(), encryption::run(dir.path()));
     report.insert(
         "targets".into(),
         json!({"autosave_ms.p99": "<= 10", "autosave_during_export_ms.ratio_p99": "<= 2", "search_ms.median": "<= 3", "search_ms.p99": "<= 20",
                "bulk_put.ratio": ">= 0.5", "exchange.export.ratio": ">= 0.5",
-               "exchange.import.ratio": ">= 0.5", "exchange.bundle.size_ratio": "<= 0.35"}),
+               "exchange.import.ratio": ">= 0.5", "exchange.bundle.size_ratio": "<= 0.35",
+               "analysis.themes_ms": "<= 1000", "analysis.network_ms": "<= 1000", "analysis.compare_ms": "<= 1000",
+               "reports.diagnostic_ms": "<= 1000", "reports.evaluation_ms": "<= 1000",
+               "encryption.ratios.autosave_p99": "<= 1.5", "encryption.ratios.search_median": "<= 1.5",
+               "encryption.ratios.bulk_time": "<= 1.5"}),
     );
     println!("{}", serde_json::to_string_pretty(&Value::Object(report)).expect("JSON"));
 }
@@ -53,7 +78,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[idx.min(sorted.len() - 1)]
 }
 
-fn summary(mut samples: Vec<f64>) -> Value {
+pub(crate) fn summary(mut samples: Vec<f64>) -> Value {
     samples.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
     json!({
         "samples": samples.len(),
@@ -76,7 +101,10 @@ pub(crate) fn open(dir: &Path, name: &str) -> Api {
 /// An interview captured keystroke pause after keystroke pause: each save is one commit
 /// (synchronous=FULL) of the whole interview through `core::api`, as the desktop does.
 fn autosave(dir: &Path) -> Value {
-    let api = open(dir, "autosave.sqlite3");
+    autosave_on(&open(dir, "autosave.sqlite3"))
+}
+
+pub(crate) fn autosave_on(api: &Api) -> Value {
     let territory =
         api.put(Kind::Territory, None, json!({"name": "Valmont", "kind": "commune"})).expect("territory").id;
     let mut data = json!({"territory_id": territory, "title": "Entretien", "date": "2026-11-22", "notes": ""});
@@ -199,7 +227,7 @@ fn search_and_bulk(dir: &Path) -> (Value, Value) {
     (search_latency(&api), bulk)
 }
 
-fn search_latency(api: &Api) -> Value {
+pub(crate) fn search_latency(api: &Api) -> Value {
     let queries = [
         "élèves",
         "eleves",

@@ -23,10 +23,14 @@ pub enum Command {
         #[command(subcommand)]
         action: KeysCommand,
     },
-    /// Write a bundle (`*.maillage`) to hand to headquarters or a co-facilitator.
+    /// Write a bundle (`*.maillage`) to hand to headquarters or a co-facilitator; `export
+    /// network` and `export qdpx` write the analysis for other tools.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Export {
-        #[arg(long, value_name = "FILE")]
-        out: PathBuf,
+        #[command(subcommand)]
+        analysis: Option<crate::analysis::ExportCommand>,
+        #[arg(long, value_name = "FILE", required = true)]
+        out: Option<PathBuf>,
         /// Only what changed since this device's previous export.
         #[arg(long)]
         since_last: bool,
@@ -123,10 +127,18 @@ pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode,
         .map_err(out_err)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let api = Api::open(db)?;
+    if let Command::Export { analysis: Some(command), .. } = command {
+        return crate::analysis::run_export(db, command, out);
+    }
+    let api = crate::encryption::open(db)?;
     match command {
         Command::Keys { action } => keys(&api, action, out),
-        Command::Export { out: file, since_last, to, force, territories, include_demo, json } => {
+        Command::Export { out: file, since_last, to, force, territories, include_demo, json, .. } => {
+            let file = file.ok_or_else(|| ApiError {
+                code: api::ErrorCode::Invalid,
+                message: "indiquez le fichier à écrire (--out)".into(),
+                field: Some("out".into()),
+            })?;
             let report =
                 api.export_bundle(&ExportRequest { out: file, since_last, to, force, territories, include_demo })?;
             if json {

@@ -11,9 +11,12 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod analysis;
+mod encryption;
 mod exchange;
 mod national;
 mod privacy;
+mod report;
 mod serve;
 mod workspace;
 
@@ -27,6 +30,10 @@ struct Cli {
     /// The store file (default: the desktop application's store; MAILLAGE_DB overrides).
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
+    /// The passphrase of an encrypted store, in a file (MAILLAGE_PASSPHRASE_FILE otherwise);
+    /// with `init` or `encryption enable`, the passphrase to encrypt with.
+    #[arg(long, global = true, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -99,6 +106,16 @@ enum Command {
     Restore { file: PathBuf },
     #[command(flatten)]
     Exchange(exchange::Command),
+    /// The shared diagnosis' figures: themes, the cooperation network, two dates compared.
+    Analysis {
+        #[command(subcommand)]
+        command: analysis::Command,
+    },
+    /// The documents of the method as DOCX: the diagnostic partagé, the evaluation.
+    Report {
+        #[command(subcommand)]
+        command: report::Command,
+    },
     /// Headquarters: every territory at once, the national tables (XLSX, CSV).
     National {
         #[command(subcommand)]
@@ -113,6 +130,11 @@ enum Command {
     Person {
         #[command(subcommand)]
         command: privacy::PersonCommand,
+    },
+    /// Encryption at rest: status, turn it on, change or recover the passphrase, idle lock.
+    Encryption {
+        #[command(subcommand)]
+        command: encryption::Command,
     },
     /// Consent in exports, retention and purge, the data protection officer's report.
     Privacy {
@@ -182,6 +204,7 @@ fn main() -> ExitCode {
     // --db creates nothing, a log folder included.
     let store = cli.db.clone().unwrap_or_else(api::default_store_path);
     let _log = maillage_core::log::init_beside_store(&store);
+    encryption::set_passphrase_file(cli.passphrase_file.clone());
     let mut stdout = PipeSafe(std::io::stdout().lock());
     match run(cli, &mut stdout) {
         Ok(code) => code,
@@ -236,6 +259,12 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     if let Command::National { command } = cli.command {
         return national::run(&path, command, out);
     }
+    if let Command::Analysis { command } = cli.command {
+        return analysis::run(&path, command, out);
+    }
+    if let Command::Report { command } = cli.command {
+        return report::run(&path, command, out);
+    }
     if let Command::Workspace { command } = cli.command {
         return workspace::run(&path, command, out);
     }
@@ -245,12 +274,18 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     if let Command::Privacy { command } = cli.command {
         return privacy::run(&path, command, out);
     }
+    if let Command::Encryption { command } = cli.command {
+        return encryption::run(&path, command, out);
+    }
     if let Command::Serve(args) = cli.command {
         serve::run(&path, args, &mut std::io::stdin().lock(), out)?;
         return Ok(ExitCode::SUCCESS);
     }
     if let Command::Init { facilitator } = &cli.command {
-        let (_api, status) = Api::create_and_init(&path, facilitator)?;
+        let (status, code) = encryption::init(&path, facilitator)?;
+        if let Some(code) = code {
+            encryption::print_recovery_code(out, &code)?;
+        }
         writeln!(
             out,
             "Magasin prêt : {}\nAppareil : {}\nAnimateur·rice : {}",
@@ -261,13 +296,16 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
         .map_err(out_err)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let api = Api::open(&path)?;
+    let api = crate::encryption::open(&path)?;
     match cli.command {
         Command::Exchange(_)
+        | Command::Analysis { .. }
         | Command::National { .. }
+        | Command::Report { .. }
         | Command::Workspace { .. }
         | Command::Person { .. }
         | Command::Privacy { .. }
+        | Command::Encryption { .. }
         | Command::Init { .. }
         | Command::Serve(_) => {
             unreachable!("handled above")

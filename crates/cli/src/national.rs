@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use crate::{json_line, out_err};
 use clap::{Subcommand, ValueEnum};
-use maillage_core::api::{Api, ApiError, NationalExportRequest, NationalSynthesis, TableFormat};
+use maillage_core::api::{ApiError, NationalExportRequest, NationalSynthesis, TableFormat};
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -59,7 +59,7 @@ pub enum FormatArg {
 }
 
 pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
-    let api = Api::open(db)?;
+    let api = crate::encryption::open(db)?;
     match command {
         Command::Status { json } => {
             let list = api.national_status()?;

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 use crate::{json_line, out_err, parse_id};
 use clap::Subcommand;
-use maillage_core::api::{Api, ApiError, ConsentCounts, PrivacyReport, TerritoryRetention};
+use maillage_core::api::{ApiError, ConsentCounts, PrivacyReport, TerritoryRetention};
 use maillage_core::domain::RecordId;
 
 #[derive(Subcommand)]
@@ -89,7 +89,7 @@ pub enum PrivacyCommand {
 }
 
 pub fn run_person(db: &Path, command: PersonCommand, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
-    let api = Api::open(db)?;
+    let api = crate::encryption::open(db)?;
     match command {
         PersonCommand::WithdrawConsent { id, date } => {
             let record = api.withdraw_consent(id, date.as_deref())?;
@@ -109,7 +109,7 @@ pub fn run_person(db: &Path, command: PersonCommand, out: &mut dyn Write) -> Res
 }
 
 pub fn run(db: &Path, command: PrivacyCommand, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
-    let api = Api::open(db)?;
+    let api = crate::encryption::open(db)?;
     let w = |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(out_err);
     match command {
         PrivacyCommand::Consent { interview, json } => {

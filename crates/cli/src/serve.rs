@@ -15,13 +15,14 @@
 //!
 //! Requests are answered one at a time, in order; the process ends at the end of its input.
 //! Like the desktop application, `serve` keeps a store it cannot open and answers every request
-//! with why; `--create` makes the store when there is none, as the application's first launch does.
+//! with why; `--create` makes the store when there is none, as the application's first launch does;
+//! an encrypted store waits for `unlock`.
 
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-use maillage_core::api::dispatch::dispatch;
-use maillage_core::api::{Api, ApiError, ErrorCode};
+use maillage_core::api::dispatch::dispatch_session;
+use maillage_core::api::{ApiError, ErrorCode, Session};
 use serde_json::{json, Value};
 
 #[derive(clap::Args)]
@@ -32,7 +33,8 @@ pub struct Args {
 }
 
 pub fn run(path: &Path, args: Args, input: &mut dyn BufRead, out: &mut dyn Write) -> Result<(), ApiError> {
-    let api = if args.create { Api::create(path) } else { Api::open(path) };
+    // Locked when the store is encrypted: `unlock` opens it, as in the window.
+    let session = Session::start(path, args.create);
     let mut line = String::new();
     loop {
         line.clear();
@@ -42,13 +44,13 @@ pub fn run(path: &Path, args: Args, input: &mut dyn BufRead, out: &mut dyn Write
         if line.trim().is_empty() {
             continue;
         }
-        let answer = answer(&api, &line, out)?;
+        let answer = answer(&session, &line, out)?;
         writeln!(out, "{answer}").and_then(|()| out.flush()).map_err(crate::out_err)?;
     }
 }
 
 /// The last line of the answer to one request (progress lines are written as they come).
-fn answer(api: &Result<Api, ApiError>, line: &str, out: &mut dyn Write) -> Result<Value, ApiError> {
+fn answer(session: &Session, line: &str, out: &mut dyn Write) -> Result<Value, ApiError> {
     let request: Value = match serde_json::from_str(line) {
         Ok(v) => v,
         Err(_) => return Ok(refusal(Value::Null, "une requête est une ligne JSON : {\"id\", \"command\", \"args\"}")),
@@ -58,17 +60,13 @@ fn answer(api: &Result<Api, ApiError>, line: &str, out: &mut dyn Write) -> Resul
         return Ok(refusal(id, "la requête ne nomme pas de commande (\"command\")"));
     };
     let args = request.get("args").cloned().unwrap_or(Value::Null);
-    let api = match api {
-        Ok(api) => api,
-        Err(e) => return Ok(json!({"id": id, "error": e})),
-    };
     let mut written = Ok(());
     let mut progress = |report: Value| {
         if written.is_ok() {
             written = writeln!(out, "{}", json!({"id": id, "progress": report})).and_then(|()| out.flush());
         }
     };
-    let result = dispatch(api, command, args, &mut progress);
+    let result = dispatch_session(session, command, args, &mut progress);
     written.map_err(crate::out_err)?;
     Ok(match result {
         Ok(value) => json!({"id": id, "ok": value}),

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use crate::{json_line, out_err};
 use clap::{Subcommand, ValueEnum};
-use maillage_core::api::{Api, ApiError, HqWorkspaceKeys, Workspace, WorkspaceMode};
+use maillage_core::api::{ApiError, HqWorkspaceKeys, Workspace, WorkspaceMode};
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -47,7 +47,7 @@ pub enum ModeArg {
 }
 
 pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
-    let api = Api::open(db)?;
+    let api = crate::encryption::open(db)?;
     match command {
         Command::Show { json } => show(&api.workspace()?, json, out)?,
         Command::Set { mode, json } => {

@@ -90,6 +90,13 @@ pub enum Error {
     #[error("{0}")]
     AlreadyExists(String),
 
+    /// The store is encrypted and no key was given: the passphrase (or the recovery code) opens it.
+    #[error("la base est chiffrée : saisissez la phrase de passe")]
+    Locked,
+
+    #[error("phrase de passe incorrecte")]
+    WrongPassphrase,
+
     /// Headquarters' workspace receives the territories' records by bundles and does not change them.
     #[error("au siège, les fiches des territoires se consultent sans se modifier : elles arrivent par les paquets des animateur·rice·s, et ce qui serait changé ici ne leur reviendrait pas")]
     HqReadOnly,

@@ -21,6 +21,7 @@
 //! assert_eq!(hits.len(), 1);
 //! ```
 
+pub mod analysis;
 pub mod api;
 // The store, the merge and the bundle format are reached through `api` only (where a rule is
 // checked); tests and the fuzzer see them with the `test-support` feature.
@@ -38,6 +39,7 @@ pub mod log;
 mod national;
 pub mod privacy;
 pub mod refusal;
+pub mod report;
 #[cfg(feature = "test-support")]
 pub mod store;
 #[cfg(not(feature = "test-support"))]

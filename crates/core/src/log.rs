@@ -59,8 +59,9 @@ pub fn init(dir: &Path) -> Option<LogGuard> {
 pub fn init_beside_store(store_path: &Path) -> Option<LogGuard> {
     use std::io::Read;
     let mut header = [0u8; 16];
-    let is_store = std::fs::File::open(store_path).and_then(|mut f| f.read_exact(&mut header)).is_ok()
-        && &header == b"SQLite format 3\0";
+    let is_store = (std::fs::File::open(store_path).and_then(|mut f| f.read_exact(&mut header)).is_ok()
+        && &header == b"SQLite format 3\0")
+        || crate::store::cipher::store_is_encrypted(store_path).unwrap_or(false);
     if is_store {
         init(&dir_for(store_path))
     } else {

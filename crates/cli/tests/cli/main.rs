@@ -2,9 +2,12 @@
 //! messages checked the way a script or a person would.
 //! One test binary per crate: the exchange (bundle) tests are a module of it.
 
+mod analysis;
+mod encryption;
 mod exchange;
 mod national;
 mod privacy;
+mod report;
 mod safety;
 mod workspace;
 

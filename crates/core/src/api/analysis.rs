@@ -1,6 +1,11 @@
 //! The computed views of the method, in one place for the window, the command line and
 //! headquarters: the thematic analysis grid and the action plan's order.
 
+mod files;
+mod indicators;
+mod network;
+mod themes;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
@@ -8,6 +13,15 @@ use serde::Serialize;
 use super::{Api, ApiResult};
 use crate::domain::kinds::{Action, Interview, Organisation, Person, Theme};
 use crate::domain::{Kind, Record, RecordId};
+
+pub use crate::analysis::themes::{ThemeInsights, ThemePair, ThemeVerbatims, Verbatim};
+pub use crate::analysis::{
+    BetweennessScore, LinkChange, LinkEdge, MeasureChange, Network, NetworkComparison, NetworkMeasures,
+    OrganisationNode,
+};
+pub use files::{NetworkFileReport, NetworkFormat, QdpxReport};
+pub use indicators::{ActionsInMonth, IndicatorAnalysis, IndicatorProgress, MeasurementPoint};
+pub use themes::ThemeAnalysis;
 
 /// One theme of the grid: how often passages were tagged with it, in how many interviews, how
 /// many of them are verbatims, and by actor category.

@@ -6,7 +6,17 @@
 // TypeScript `Commands` map) and by `src-tauri/build.rs` (the names the capability must grant):
 // adding a line here adds the command everywhere. Only this macro call may live in this file.
 commands! {
-    (api, progress)
+    (session, api, progress)
+
+    /// The window's session: the store open, or locked behind its passphrase (asked first).
+    [session] session_state() -> SessionState => session.state();
+    /// Opens the locked store with its passphrase (« phrase de passe incorrecte » otherwise).
+    [session] unlock(passphrase: String) -> SessionState => session.unlock(&passphrase);
+    /// Opens the locked store with its recovery code and sets a new passphrase.
+    [session] unlock_with_recovery_code(recovery_code: String, new_passphrase: String) -> SessionState
+        => session.unlock_with_recovery_code(&recovery_code, &new_passphrase);
+    /// Locks the window now (the UI saves what was typed first); the passphrase reopens it.
+    [session] lock() -> SessionState => session.lock();
 
     /// The store and this device, shown first.
     status() -> Status => api.status();
@@ -114,4 +124,13 @@ commands! {
     /// The data protection officer's report: consents, personal data per territory, retention,
     /// erasures (ids and days), old backups.
     privacy_report() -> PrivacyReport => api.privacy_report();
+
+    /// Encryption at rest: whether the store is, and the backups still in clear.
+    encryption_status() -> EncryptionStatus => api.encryption_status();
+    /// Turns encryption on (when no other window or command has the store open); the recovery
+    /// code it answers is shown once.
+    encrypt_store(passphrase: String) -> RecoveryCodeShown => api.encrypt(&passphrase);
+    change_passphrase(current: String, new_passphrase: String) -> () => api.change_passphrase(&current, &new_passphrase);
+    /// The idle delay before the window locks (minutes; a setting of this computer).
+    set_idle_lock_minutes(minutes: u32) -> u32 => api.set_idle_lock_minutes(minutes);
 }

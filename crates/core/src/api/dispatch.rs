@@ -54,10 +54,10 @@ pub struct CommandTypes {
 }
 
 macro_rules! commands {
-    (($api:ident, $progress:ident)
+    (($session:ident, $api:ident, $progress:ident)
      $(
         $(#[doc = $doc:literal])*
-        $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty $(, progress $p:ty)? => $body:expr ;
+        $([$scope:ident])? $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty $(, progress $p:ty)? => $body:expr ;
      )*
     ) => {
         /// The arguments of each command (`args::record_put::Args`…), as the window sends them.
@@ -98,9 +98,10 @@ macro_rules! commands {
         pub fn dispatch($api: &Api, command: &str, arguments: Value, progress: &mut dyn FnMut(Value)) -> ApiResult<Value> {
             match command {
                 $(stringify!($name) => {
+                    #[allow(unused_variables)]
                     let args::$name::Args { $($arg),* } = args::$name::Args::from_json(arguments)?;
                     $(let mut $progress = |report: $p| progress(to_json(&report).unwrap_or(Value::Null));)?
-                    let result: ApiResult<$ret> = $body;
+                    let result: ApiResult<$ret> = api_body!([$($scope)?] $body);
                     to_json(&result?)
                 })*
                 _ => Err(ApiError {
@@ -109,6 +110,24 @@ macro_rules! commands {
                     field: Some("command".into()),
                 }),
             }
+        }
+
+        /// Runs `command` for the window's [`Session`]: the session's own commands (`unlock`,
+        /// `lock`…) on the session, every other one on its open store ([`dispatch`]); while the
+        /// store is locked they answer « la base est verrouillée ».
+        #[allow(clippy::let_unit_value)]
+        pub fn dispatch_session($session: &Session, command: &str, arguments: Value, progress: &mut dyn FnMut(Value)) -> ApiResult<Value> {
+            $(
+                if command == stringify!($name) {
+                    session_body!([$($scope)?] {
+                        let args::$name::Args { $($arg),* } = args::$name::Args::from_json(arguments)?;
+                        let result: ApiResult<$ret> = $body;
+                        to_json(&result?)
+                    });
+                }
+            )*
+            let api = $session.api()?;
+            dispatch(&api, command, arguments, progress)
         }
 
         /// The TypeScript types of every command, from the Rust types.
@@ -126,6 +145,28 @@ macro_rules! commands {
             }),*]
         }
     };
+}
+
+/// A command's body in [`dispatch`]: a session command (`[session]`) has no store to run on there.
+macro_rules! api_body {
+    ([session] $body:expr) => {
+        Err(ApiError {
+            code: ErrorCode::Invalid,
+            message: "cette commande concerne la session de la fenêtre, pas le magasin".into(),
+            field: Some("command".into()),
+        })
+    };
+    ([] $body:expr) => {
+        $body
+    };
+}
+
+/// A command's body in [`dispatch_session`]: only the session's own commands run there.
+macro_rules! session_body {
+    ([session] $body:block) => {
+        return (move || -> ApiResult<Value> { $body })()
+    };
+    ([] $body:block) => {};
 }
 
 include!("command_list.rs");
@@ -412,6 +453,12 @@ mod tests {
     fn headquarters_commands_take_the_window_s_arguments() {
         let (dir, api) = api();
         assert_eq!(call(&api, "workspace", Value::Null).unwrap()["mode"], Value::Null);
+        // Headquarters' workspace requires an encrypted store.
+        let plain = call(&api, "set_workspace", json!({"mode": "siege"})).unwrap_err();
+        assert!(plain.message.contains("exige une base chiffrée"), "{}", plain.message);
+        assert_eq!(call(&api, "workspace", Value::Null).unwrap()["mode"], Value::Null);
+        let code = call(&api, "encrypt_store", json!({"passphrase": "le siège est à Paris"})).unwrap();
+        assert_eq!(code["recovery_code"].as_str().unwrap().len(), 32, "{code}");
         let siege = call(&api, "set_workspace", json!({"mode": "siege"})).unwrap();
         assert!(siege["hq"]["recipient"].as_str().unwrap().starts_with("age1"), "{siege}");
         let err = call(&api, "set_workspace", json!({"mode": "Jean Secretname"})).unwrap_err();
@@ -436,5 +483,33 @@ mod tests {
         assert_eq!(camel("territory_id"), "territoryId");
         assert_eq!(camel("include_resolved"), "includeResolved");
         assert_eq!(camel("kind"), "kind");
+    }
+
+    #[test]
+    fn an_encrypted_store_starts_locked_and_opens_with_its_passphrase_only() {
+        let (dir, api) = api();
+        let path = api.store_path().to_path_buf();
+        call(&api, "record_put", json!({"kind": "territory", "data": {"name": "Valmont", "kind": "qpv"}})).unwrap();
+        call(&api, "encrypt_store", json!({"passphrase": "une phrase bien longue"})).unwrap();
+        drop(api);
+        let session = Session::start(&path, true);
+        let run = |command: &str, args: Value| dispatch_session(&session, command, args, &mut |_| {});
+        assert_eq!(run("session_state", Value::Null).unwrap()["locked"], true);
+        let locked = run("record_list", json!({"kind": "territory"})).unwrap_err();
+        assert_eq!(locked.code, ErrorCode::Locked);
+        let wrong = run("unlock", json!({"passphrase": "une phrase bien courte"})).unwrap_err();
+        assert_eq!((wrong.code, wrong.message.as_str()), (ErrorCode::WrongPassphrase, "phrase de passe incorrecte"));
+        assert_eq!(run("session_state", Value::Null).unwrap()["locked"], true);
+        let state = run("unlock", json!({"passphrase": "une phrase bien longue"})).unwrap();
+        assert_eq!((state["open"].clone(), state["encrypted"].clone()), (json!(true), json!(true)));
+        assert_eq!(state["idle_lock_minutes"], 15);
+        let list = run("record_list", json!({"kind": "territory"})).unwrap();
+        assert_eq!(list[0]["data"]["name"], "Valmont");
+        assert_eq!(run("lock", Value::Null).unwrap()["locked"], true);
+        assert_eq!(run("record_list", json!({"kind": "territory"})).unwrap_err().code, ErrorCode::Locked);
+        // A session command has no store to run on in the plain dispatch.
+        let plain = Api::create(&dir.path().join("autre.sqlite3")).unwrap();
+        assert!(dispatch(&plain, "unlock", json!({"passphrase": "x"}), &mut |_| {}).is_err());
+        assert_eq!(dispatch_session(&Session::with(plain), "lock", Value::Null, &mut |_| {}).unwrap_err().code, ErrorCode::Invalid);
     }
 }

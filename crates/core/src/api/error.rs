@@ -49,6 +49,10 @@ pub enum ErrorCode {
     AlreadyExists,
     /// Headquarters' workspace: a territory's records are read-only (they arrive by bundles).
     HqReadOnly,
+    /// The store is encrypted: it opens with the passphrase or the recovery code.
+    Locked,
+    /// The passphrase (or the recovery code) is not the store's.
+    WrongPassphrase,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -119,6 +123,8 @@ impl From<Error> for ApiError {
             Error::ConflictAlreadyResolved(_) => ErrorCode::ConflictAlreadyResolved,
             Error::AlreadyExists(_) => ErrorCode::AlreadyExists,
             Error::HqReadOnly => ErrorCode::HqReadOnly,
+            Error::Locked => ErrorCode::Locked,
+            Error::WrongPassphrase => ErrorCode::WrongPassphrase,
         };
         let field = match &e {
             Error::Invalid(i) if !i.field.is_empty() => Some(i.field.clone()),

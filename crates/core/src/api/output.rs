@@ -4,7 +4,8 @@
 //! * never the store itself, its `-wal`, `-shm`, `-journal` or lock file (by path, and by inode:
 //!   a hard link or a second name counts), nor a folder;
 //! * an existing bundle (for an export), backup (for a backup), XLSX workbook or CSV file (for
-//!   the national tables) only when asked (`force`), an empty file likewise;
+//!   the national tables), DOCX document (for a report) only when asked (`force`), an empty
+//!   file likewise;
 //! * anything else that exists — a backup for an export, a bundle for a backup, a store in use,
 //!   any other file — never.
 
@@ -23,6 +24,12 @@ pub enum OutputKind {
     Spreadsheet,
     /// A national table as CSV (a text file that starts with the UTF-8 byte-order mark).
     Csv,
+    /// A cooperation network for Gephi (an XML file named `*.gexf` or `*.graphml`).
+    Graph,
+    /// A REFI-QDA project (a zip file named `*.qdpx`).
+    Qdpx,
+    /// A report (a zip file named `*.docx`).
+    Document,
 }
 
 /// What an existing file is, judged by its content.
@@ -35,6 +42,9 @@ enum Found {
     StoreInUse,
     Spreadsheet,
     Csv,
+    Graph,
+    Qdpx,
+    Document,
     Other,
 }
 
@@ -64,6 +74,9 @@ pub fn check_output(store: &Path, out: &Path, kind: OutputKind, force: bool) -> 
         OutputKind::Backup => "une sauvegarde Maillage",
         OutputKind::Spreadsheet => "un classeur XLSX",
         OutputKind::Csv => "un fichier CSV",
+        OutputKind::Graph => "un réseau GEXF ou GraphML",
+        OutputKind::Qdpx => "un projet REFI-QDA (.qdpx)",
+        OutputKind::Document => "un document DOCX",
     };
     let same_kind = matches!(
         (kind, found),
@@ -71,6 +84,9 @@ pub fn check_output(store: &Path, out: &Path, kind: OutputKind, force: bool) -> 
             | (OutputKind::Backup, Found::Backup)
             | (OutputKind::Spreadsheet, Found::Spreadsheet)
             | (OutputKind::Csv, Found::Csv)
+            | (OutputKind::Document, Found::Document)
+            | (OutputKind::Graph, Found::Graph)
+            | (OutputKind::Qdpx, Found::Qdpx)
             | (_, Found::Empty)
     );
     match (kind, found) {
@@ -114,6 +130,16 @@ fn what_is(path: &Path, len: u64) -> Found {
     if head.starts_with(b"PK\x03\x04") && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
         return Found::Spreadsheet;
     }
+    let named = |exts: &[&str]| path.extension().is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)));
+    if head.starts_with(b"PK\x03\x04") && named(&["qdpx"]) {
+        return Found::Qdpx;
+    }
+    if head.starts_with(b"<?xml") && named(&["gexf", "graphml"]) {
+        return Found::Graph;
+    }
+    if head.starts_with(b"PK\x03\x04") && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx")) {
+        return Found::Document;
+    }
     if head.starts_with(b"\xEF\xBB\xBF") && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
         return Found::Csv;
     }
@@ -121,7 +147,7 @@ fn what_is(path: &Path, len: u64) -> Found {
         if std::fs::metadata(files::sidecar(path, "-wal")).is_ok() {
             return Found::StoreInUse;
         }
-        if backup::is_store_file(path) {
+        if backup::is_store_file(path, None) {
             return Found::Backup;
         }
     }

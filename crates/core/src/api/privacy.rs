@@ -259,7 +259,7 @@ impl Api {
                 .and_then(|m| m.modified())
                 .map(|t| chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
                 .unwrap_or_default();
-            let holds = store::backup_holds_any(path, &ids)
+            let holds = store::backup_holds_any(path, self.store.key().as_ref(), &ids)
                 .unwrap_or_else(|| latest.as_deref().is_some_and(|l| made_at.as_str() < l));
             if holds {
                 out.push(OldBackup { path: b.path, bytes: b.bytes, made_at });

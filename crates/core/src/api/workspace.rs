@@ -128,6 +128,14 @@ impl Api {
     /// them on disk.
     pub fn set_workspace(&self, mode: WorkspaceMode) -> ApiResult<Workspace> {
         if mode == WorkspaceMode::Siege {
+            // Every territory's interviews end up here: never in clear on a laptop.
+            if !self.is_encrypted() {
+                return Err(Error::Invalid(crate::domain::kinds::Invalid::new(
+                    "mode",
+                    "l'espace du siège exige une base chiffrée : choisissez d'abord une phrase de passe (Paramètres › Chiffrement, ou `maillage encryption enable`)",
+                ))
+                .into());
+            }
             hq_keys_in(&data_dir(self))?;
         }
         let value = serde_json::to_string(&mode).map_err(Error::from)?;

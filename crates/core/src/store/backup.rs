@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
+use super::cipher::{self, StoreKey};
 use super::files::{self, parent_dir, sidecar, sync_dir};
 use super::{schema, Store};
 use crate::error::{Error, Result};
@@ -46,8 +47,22 @@ pub fn backup(store: &Store, out: &Path) -> Result<u64> {
 }
 
 /// Opens `file` read-only and without touching it: no `-wal` or `-shm` is created beside it,
-/// and nothing is written (`immutable`: the file is a copy nobody writes).
-pub(crate) fn open_untouched(file: &Path) -> rusqlite::Result<Connection> {
+/// and nothing is written (`immutable`: the file is a copy nobody writes). An encrypted file is
+/// read with `key` (a backup of an encrypted store has the store's key).
+pub(crate) fn open_untouched(file: &Path, key: Option<&StoreKey>) -> rusqlite::Result<Connection> {
+    let conn = open_untouched_plain(file)?;
+    if cipher::is_encrypted_file(file).unwrap_or(false) {
+        cipher::apply(&conn, key)?;
+    }
+    Ok(conn)
+}
+
+fn open_untouched_plain(file: &Path) -> rusqlite::Result<Connection> {
+    Connection::open_with_flags(untouched_uri(file), OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI)
+}
+
+/// The URI that opens `file` read-only and untouched (`immutable`).
+pub(crate) fn untouched_uri(file: &Path) -> String {
     let mut uri = String::from("file:");
     for c in file.to_string_lossy().chars() {
         match c {
@@ -58,31 +73,40 @@ pub(crate) fn open_untouched(file: &Path) -> rusqlite::Result<Connection> {
         }
     }
     uri.push_str("?immutable=1");
-    Connection::open_with_flags(uri, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI)
+    uri
 }
 
 /// Whether `file` is a Maillage store or backup (an SQLite file with the `record` and `device`
-/// tables), read without changing it.
-pub fn is_store_file(file: &Path) -> bool {
-    let Ok(conn) = open_untouched(file) else { return false };
+/// tables), read without changing it (an encrypted one with `key`).
+pub fn is_store_file(file: &Path, key: Option<&StoreKey>) -> bool {
+    let Ok(conn) = open_untouched(file, key) else { return false };
     conn.query_row("SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('record', 'device')", [], |r| r.get::<_, i64>(0))
         .is_ok_and(|n| n == 2)
 }
 
-/// Checks that `file` is a sound Maillage store this binary can read, without changing it.
-pub fn verify_backup(file: &Path) -> Result<()> {
+/// Checks that `file` is a sound Maillage store this binary can read (an encrypted one with
+/// `key`), without changing it.
+pub fn verify_backup(file: &Path, key: Option<&StoreKey>) -> Result<()> {
     if !file.is_file() {
         return Err(Error::io(file, std::io::Error::new(std::io::ErrorKind::NotFound, "fichier introuvable")));
     }
     let not_a_backup = || Error::NotAStore(format!("{} n'est pas une sauvegarde Maillage", file.display()));
-    let conn = open_untouched(file).map_err(|_| not_a_backup())?;
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|_| Error::NotAStore(format!("{} n'est pas une base SQLite", file.display())))?;
+    let encrypted = cipher::is_encrypted_file(file)?;
+    let conn = open_untouched(file, key).map_err(|_| not_a_backup())?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|_| {
+        if encrypted {
+            Error::NotAStore(format!(
+                "{} est chiffré avec une autre clé que cette base (ou n'est pas une sauvegarde Maillage)",
+                file.display()
+            ))
+        } else {
+            Error::NotAStore(format!("{} n'est pas une base SQLite", file.display()))
+        }
+    })?;
     if version > schema::SCHEMA_VERSION {
         return Err(Error::NewerSchema { found: version, known: schema::SCHEMA_VERSION });
     }
-    if version == 0 || !is_store_file(file) {
+    if version == 0 || !is_store_file(file, key) {
         return Err(not_a_backup());
     }
     let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
@@ -96,14 +120,30 @@ pub fn verify_backup(file: &Path) -> Result<()> {
 /// ([`Error::InUse`] otherwise, nothing changed). The current store — its file, and its `-wal`
 /// and `-shm` if any are left — is kept beside it, renamed `…-avant-restauration-<time>.sqlite3`;
 /// that path is returned.
+///
+/// An encrypted store stays encrypted: a plain backup is copied into it encrypted with the
+/// store's key (and the copy kept aside is the encrypted store as it was).
 pub fn restore(store: &Store, file: &Path) -> Result<PathBuf> {
-    verify_backup(file)?;
+    let key = store.key();
+    verify_backup(file, key.as_ref())?;
+    let backup_encrypted = cipher::is_encrypted_file(file)?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
     store.with_closed_file(|db| {
         let stem = db.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "maillage".into());
         let aside = db.with_file_name(format!("{stem}-avant-restauration-{stamp}.sqlite3"));
         let tmp = temp_beside(db);
-        copy_private(file, &tmp)?;
+        match (&key, backup_encrypted) {
+            (Some(key), false) => {
+                let _ = std::fs::remove_file(&tmp);
+                files::create_new_private(&tmp).map_err(|e| Error::io(&tmp, e))?;
+                let copied = cipher::export_encrypted(file, &tmp, key).and_then(|_| sync_file(&tmp));
+                if let Err(e) = copied {
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(e);
+                }
+            }
+            _ => copy_private(file, &tmp)?,
+        }
         // Moved, never deleted: whatever the WAL still held stays with the copy kept aside.
         let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
         let mut step = || -> Result<()> {

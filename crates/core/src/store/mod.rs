@@ -11,6 +11,7 @@
 pub mod backup;
 pub mod blobs;
 pub mod check;
+pub mod cipher;
 pub mod conflicts;
 pub mod device;
 pub mod device_keys;
@@ -34,6 +35,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, Transaction};
 
 use crate::error::{Error, Result};
+use cipher::StoreKey;
 use lock::StoreLock;
 
 pub struct Store {
@@ -44,6 +46,8 @@ pub struct Store {
     /// Read-held by each snapshot connection, write-held by a restore: a restore never swaps the
     /// file under a running export or backup of this Store.
     swapping: RwLock<()>,
+    /// The SQLCipher key of an encrypted store ([`cipher`]), given first to every connection.
+    key: RwLock<Option<StoreKey>>,
     lock: StoreLock,
 }
 
@@ -88,6 +92,12 @@ impl Store {
     /// Opens the store at `path` and brings its schema up to date. There must be one: a missing
     /// or empty file is refused ([`Error::NoStore`]) and nothing is created.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_keyed(path, None)
+    }
+
+    /// [`Store::open`] with the key of an encrypted store. An encrypted store opened without
+    /// its key is [`Error::Locked`]; with another key, [`Error::WrongPassphrase`].
+    pub fn open_keyed(path: &Path, key: Option<StoreKey>) -> Result<Store> {
         // A lock file without its store: a restore may be moving files right now, so wait for it.
         if !holds_a_store(path)? && !lock::lock_path(path).exists() {
             return Err(Error::NoStore(path.to_path_buf()));
@@ -97,7 +107,14 @@ impl Store {
         if !holds_a_store(path)? {
             return Err(Error::NoStore(path.to_path_buf()));
         }
-        Store::with_lock(path, lock)
+        cipher::tidy_after_encryption(path);
+        let key = match (cipher::store_is_encrypted(path)?, key) {
+            (true, None) => return Err(Error::Locked),
+            // A plain store opens as it is, whatever key is offered.
+            (_, key) if cipher::is_encrypted_file(path)? => key,
+            (_, _) => None,
+        };
+        Store::with_lock(path, lock, key)
     }
 
     /// Opens the store at `path`, creating it (mode 0600, its missing folders 0700) when there
@@ -109,6 +126,13 @@ impl Store {
     /// [`Store::create`], also saying what it created. When opening fails, what it created is
     /// already removed.
     pub fn create_tracked(path: &Path) -> Result<(Store, Created)> {
+        Store::create_tracked_keyed(path, None)
+    }
+
+    /// [`Store::create_tracked`]; with a key, a store that does not exist yet is created
+    /// encrypted (its key file must already be written: see `api`). An existing store opens as
+    /// [`Store::open_keyed`] would.
+    pub fn create_tracked_keyed(path: &Path, key: Option<StoreKey>) -> Result<(Store, Created)> {
         let lock_file = !lock::lock_path(path).exists();
         let mut created = Created { path: path.to_path_buf(), file: false, was_empty: false, lock_file, dirs: vec![] };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -122,7 +146,17 @@ impl Store {
                 }
                 Err(e) => return Err(Error::io(path, e)),
             }
-            Store::with_lock(path, lock)
+            let fresh = created.file || created.was_empty;
+            let key = if fresh {
+                key
+            } else {
+                match (cipher::store_is_encrypted(path)?, key) {
+                    (true, None) => return Err(Error::Locked),
+                    (true, key) => key,
+                    (false, _) => None,
+                }
+            };
+            Store::with_lock(path, lock, key)
         });
         match opened {
             Ok(store) => Ok((store, created)),
@@ -133,12 +167,31 @@ impl Store {
         }
     }
 
-    fn with_lock(path: &Path, lock: StoreLock) -> Result<Store> {
+    fn with_lock(path: &Path, lock: StoreLock, key: Option<StoreKey>) -> Result<Store> {
         for file in [path.to_path_buf(), files::sidecar(path, "-wal"), files::sidecar(path, "-shm")] {
             files::tighten(&file);
         }
-        let conn = open_connection(path)?;
-        Ok(Store { path: path.to_path_buf(), conn: Mutex::new(conn), swapping: RwLock::new(()), lock })
+        let conn = open_connection(path, key.as_ref())?;
+        Ok(Store { path: path.to_path_buf(), conn: Mutex::new(conn), swapping: RwLock::new(()), key: RwLock::new(key), lock })
+    }
+
+    /// The key of an encrypted store (none for a plain one).
+    pub(crate) fn key(&self) -> Option<StoreKey> {
+        self.key.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    pub fn is_encrypted(&self) -> bool {
+        self.key().is_some()
+    }
+
+    /// A read-only connection of its own, keyed, with no transaction open.
+    fn side_connection(&self) -> Result<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&self.path, flags).map_err(|e| not_a_store(&self.path, e))?;
+        cipher::apply(&conn, self.key().as_ref())?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.execute_batch("PRAGMA trusted_schema = OFF;")?;
+        Ok(conn)
     }
 
     pub fn path(&self) -> &Path {
@@ -162,10 +215,8 @@ impl Store {
     /// none of them. For long reads: exports, backups.
     pub fn snapshot<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let _no_restore = self.no_restore();
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&self.path, flags).map_err(|e| not_a_store(&self.path, e))?;
-        conn.busy_timeout(Duration::from_secs(30))?;
-        conn.execute_batch("PRAGMA trusted_schema = OFF; BEGIN DEFERRED;")?;
+        let conn = self.side_connection()?;
+        conn.execute_batch("BEGIN DEFERRED;")?;
         let out = f(&conn);
         let _ = conn.execute_batch("COMMIT;");
         out
@@ -211,10 +262,7 @@ impl Store {
     /// run inside a transaction).
     pub(crate) fn read_detached<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let _no_restore = self.no_restore();
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&self.path, flags).map_err(|e| not_a_store(&self.path, e))?;
-        conn.busy_timeout(Duration::from_secs(30))?;
-        conn.execute_batch("PRAGMA trusted_schema = OFF;")?;
+        let conn = self.side_connection()?;
         f(&conn)
     }
 
@@ -227,6 +275,15 @@ impl Store {
     /// changed. The WAL is checkpointed into the file (a checkpoint that could not complete is a
     /// refusal too), the connection closed, `swap` moves files, then the store is opened again.
     pub(crate) fn with_closed_file<T>(&self, swap: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
+        self.with_closed_file_rekeyed(|path| swap(path).map(|out| (out, None)))
+    }
+
+    /// [`Store::with_closed_file`] for a swap that may change the store's key (turning
+    /// encryption on): `swap` returns the key to reopen with, or `None` to keep the current one.
+    pub(crate) fn with_closed_file_rekeyed<T>(
+        &self,
+        swap: impl FnOnce(&Path) -> Result<(T, Option<StoreKey>)>,
+    ) -> Result<T> {
         // A snapshot (an export, a backup) of this Store still reads the file: not now.
         let _alone = match self.swapping.try_write() {
             Ok(guard) => guard,
@@ -251,11 +308,16 @@ impl Store {
             }
             let placeholder = Connection::open_in_memory()?;
             drop(std::mem::replace(&mut *conn, placeholder));
-            let result = swap(&self.path);
+            let result = swap(&self.path).map(|(out, new_key)| {
+                if let Some(key) = new_key {
+                    *self.key.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(key);
+                }
+                out
+            });
             for file in [self.path.clone(), files::sidecar(&self.path, "-wal"), files::sidecar(&self.path, "-shm")] {
                 files::tighten(&file);
             }
-            *conn = open_connection(&self.path)?;
+            *conn = open_connection(&self.path, self.key().as_ref())?;
             result
         })();
         self.lock.downgrade()?;
@@ -274,12 +336,17 @@ fn holds_a_store(path: &Path) -> Result<bool> {
     }
 }
 
-/// The one place a connection is opened.
-fn open_connection(path: &Path) -> Result<Connection> {
+/// The one place a writing connection is opened.
+fn open_connection(path: &Path, key: Option<&StoreKey>) -> Result<Connection> {
     // Never SQLITE_OPEN_CREATE: the file is made by `Store::create` (mode 0600), never by SQLite.
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags).map_err(|e| not_a_store(path, e))?;
+    cipher::apply(&conn, key)?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    // With a key, the first read tells whether it is the store's.
+    if key.is_some() && conn.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)).is_err() {
+        return Err(Error::WrongPassphrase);
+    }
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;

@@ -16,10 +16,16 @@ fn mode_of(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
-/// A store in its own data folder (`dir/donnees`), as the application keeps it.
+const PASSPHRASE: &str = "la phrase du siège national";
+
+/// An encrypted store (headquarters' workspace requires it) in its own data folder
+/// (`dir/donnees`), as the application keeps it.
 fn hq_store(dir: &Path) -> Api {
     let api = Api::create(&dir.join("donnees/maillage.sqlite3")).unwrap();
     api.init("Siège").unwrap();
+    let refused = api.set_workspace(WorkspaceMode::Siege).unwrap_err();
+    assert!(refused.message.contains("exige une base chiffrée"), "{}", refused.message);
+    api.encrypt(PASSPHRASE).unwrap();
     api
 }
 
@@ -55,7 +61,7 @@ fn choosing_headquarters_creates_its_keys_beside_the_store_once_and_keeps_them()
 
     // Reopened, the choice is still there (a local setting, never in a bundle).
     drop(hq);
-    let hq = Api::open(&dir.path().join("donnees/maillage.sqlite3")).unwrap();
+    let hq = Api::open_with_passphrase(&dir.path().join("donnees/maillage.sqlite3"), PASSPHRASE).unwrap();
     assert_eq!(hq.workspace().unwrap().hq.unwrap(), keys);
     let mut dump = Vec::new();
     hq.dump_canonical(&mut dump).unwrap();

@@ -3,12 +3,15 @@
 
 mod analysis;
 mod defects;
+mod encryption;
 mod exchange;
 mod first_day;
 mod headquarters;
 mod national;
+mod network;
 mod privacy;
 mod privacy_retention;
+mod qdpx;
 mod safety;
 mod shape;
 

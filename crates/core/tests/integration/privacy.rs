@@ -76,6 +76,7 @@ fn world() -> World {
     let mut a = Device::new("Camille");
     let mut b = Device::new("Nadia");
     let hq = Device::new("Siège");
+    hq.api.encrypt("la phrase du siège national").unwrap();
     hq.api.set_workspace(WorkspaceMode::Siege).unwrap();
     let name = format!("{} {}", capitalised(&word(1)), capitalised(&word(2)));
     let tokens: Vec<String> = [1, 2, 3, 4, 5, 6, 7, 8].into_iter().map(word).collect();

@@ -1,0 +1,84 @@
+//! The documents the method produces, as DOCX files a facilitator finishes in Word or
+//! LibreOffice: the **diagnostic partagé** (end of step 2) and the **évaluation** (step 4).
+//!
+//! Pure layout: `api/report.rs` reads the territory (through the analysis and the consent
+//! rules: only verbatims [`crate::privacy::consent::exportable_passages`] lets out ever reach
+//! these structs) and hands over plain structs; this module draws the pictures (`picture/`)
+//! and writes the document (`docx.rs`), with French typography (`french.rs`). No store, no I/O.
+
+mod diagnostic;
+mod docx;
+mod evaluation;
+pub mod french;
+pub mod picture;
+
+pub use diagnostic::{diagnostic_docx, ActionLine, CategoryMet, Cover, Diagnostic, RoadmapPart, ThemePart, Verbatim};
+pub use evaluation::{evaluation_docx, Evaluation, IndicatorPart};
+
+use crate::analysis::{Network, NetworkMeasures};
+use picture::map::{MapInput, MapLink, MapNode};
+
+/// Why a document could not be made (never the user's input: a bug of ours or the library's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportError;
+
+impl From<picture::RenderError> for ReportError {
+    fn from(_: picture::RenderError) -> Self {
+        ReportError
+    }
+}
+
+impl From<docx_rs::DocxError> for ReportError {
+    fn from(_: docx_rs::DocxError) -> Self {
+        ReportError
+    }
+}
+
+/// The map of a network: its organisations and links.
+pub fn map_of(network: &Network, title: Option<String>, legend: bool) -> MapInput {
+    MapInput {
+        title,
+        nodes: network
+            .nodes
+            .iter()
+            .map(|n| MapNode { id: n.organisation_id, name: n.name.clone(), category: n.category })
+            .collect(),
+        links: network
+            .edges
+            .iter()
+            .map(|e| MapLink { from: e.from_organisation_id, to: e.to_organisation_id, intensity: e.intensity, change: None })
+            .collect(),
+        legend,
+    }
+}
+
+/// The scale a map is rendered at: sharp when small, lighter on a big territory (drawing
+/// thousands of curves costs time in proportion to the pixels; 1.0 is still ~180 dpi on the page).
+pub(crate) fn map_scale(nodes: usize, sharp: f32) -> f32 {
+    if nodes > 60 {
+        sharp / 1.5
+    } else {
+        sharp
+    }
+}
+
+/// The measures of a network as the documents show them: a French name and a French value.
+pub fn measure_rows(m: &NetworkMeasures) -> Vec<(String, String)> {
+    let by = |i: &str| m.links_by_intensity.get(i).copied().unwrap_or(0);
+    vec![
+        ("Acteurs (structures)".into(), m.actors.to_string()),
+        ("Liens de coopération".into(), m.links.to_string()),
+        ("dont liens faibles (1) / moyens (2) / forts (3)".into(), format!("{} / {} / {}", by("1"), by("2"), by("3"))),
+        ("Densité (part des liens possibles)".into(), french::percent(m.density)),
+        ("Degré moyen (liens par acteur)".into(), french::number(m.mean_degree)),
+        ("Centralisation des degrés".into(), french::percent(m.degree_centralisation)),
+        ("Acteurs isolés".into(), m.isolated.len().to_string()),
+        ("Composantes connexes".into(), m.components.to_string()),
+        ("Part des liens entre catégories différentes".into(), french::percent(m.cross_category_share)),
+    ]
+}
+
+/// The five organisations most « between » the others, as lines.
+pub(crate) fn betweenness_lines(m: &NetworkMeasures) -> Vec<String> {
+    m.betweenness.iter().map(|b| format!("{} ({})", b.name, french::number(b.value))).collect()
+}
