@@ -55,6 +55,7 @@ pub fn run() -> i32 {
     let closing = AtomicBool::new(false);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(backend)
         .invoke_handler(commands::handler())
         .on_window_event(move |window, event| {

@@ -25,9 +25,16 @@ fn every_command_is_granted_by_the_capability_and_build_rs_reads_the_one_list() 
 }
 
 #[test]
-fn the_capability_grants_no_plugin_beyond_window_and_event_basics_and_the_open_and_save_dialogs() {
+fn the_capability_grants_no_plugin_beyond_window_and_event_basics_the_open_and_save_dialogs_and_opening_a_docx() {
     let capability: serde_json::Value = serde_json::from_str(&read("capabilities/main-window.json")).unwrap();
     for p in capability["permissions"].as_array().unwrap() {
+        if p.is_object() {
+            // « Ouvrir » a report: the opener's `open_path` only, scoped to DOCX files.
+            assert_eq!(p["identifier"], "opener:allow-open-path", "unexpected scoped permission {p}");
+            assert_eq!(p["allow"], serde_json::json!([{ "path": "**/*.[dD][oO][cC][xX]" }]), "open_path reaches DOCX files only");
+            assert!(p.get("deny").is_none_or(|d| d.is_array()));
+            continue;
+        }
         let p = p.as_str().unwrap();
         assert!(
             !p.contains(':')

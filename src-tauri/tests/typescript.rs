@@ -19,7 +19,7 @@ use maillage_core::api::*;
 use maillage_core::domain::kinds::*;
 use maillage_core::domain::vocabulary::{
     ActionStatus, ActorCategory, Attendance, ConsentStatus, Engagement, InterventionField, InterviewStatus, LinkKind,
-    MethodStep, PracticeStatus, TerritoryKind, WorkshopKind,
+    CharterStatus, MethodStep, PracticeStatus, TerritoryKind, WorkshopKind,
 };
 use maillage_core::domain::{DeviceId, Kind, Record, RecordId};
 use ts_rs::{Config, TS};
@@ -118,6 +118,34 @@ fn generate(dir: &Path) {
         SessionState,
         EncryptionStatus,
         RecoveryCodeShown,
+        // analysis and reports
+        ThemeAnalysis,
+        ThemeRow,
+        ThemePair,
+        ThemeVerbatims,
+        Verbatim,
+        Network,
+        NetworkMeasures,
+        OrganisationNode,
+        LinkEdge,
+        BetweennessScore,
+        NetworkComparison,
+        MeasureChange,
+        LinkChange,
+        IndicatorAnalysis,
+        IndicatorProgress,
+        MeasurementPoint,
+        ActionsInMonth,
+        ReportRequest,
+        ReportWritten,
+        // the cooperation grid, the common goal and the charter
+        CooperationGrid,
+        GridItem,
+        GridCount,
+        GridCheck,
+        CommonGoal,
+        Charter,
+        CharterPartner,
         // the `data` of each kind of record
         Territory,
         Roadmap,
@@ -153,6 +181,7 @@ fn generate(dir: &Path) {
         Attendance,
         ActionStatus,
         PracticeStatus,
+        CharterStatus,
         MethodStep,
     );
 

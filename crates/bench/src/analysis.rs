@@ -38,7 +38,9 @@ fn day(seq: &mut Seq) -> String {
 
 /// A store holding the large territory; returns it with the territory's id.
 pub fn large_territory(dir: &Path) -> (Api, RecordId) {
-    let api = open(dir, "analysis.sqlite3");
+    // A store of its own each call (the reports' section builds its territory too).
+    let name = (0..).map(|n| format!("analysis-{n}.sqlite3")).find(|n| !dir.join(n).exists()).expect("a free name");
+    let api = open(dir, &name);
     let t =
         api.put(Kind::Territory, None, json!({"name": "Grand territoire", "kind": "commune"})).expect("territory").id;
     let themes: Vec<RecordId> = api.list(Kind::Theme, None).expect("themes").into_iter().map(|r| r.id).collect();
@@ -137,6 +139,11 @@ pub fn measure(api: &Api, territory: RecordId, dir: &Path) -> Map<String, Value>
     out.insert("qdpx_ms".into(), json!(median_ms(3, || drop(api.export_qdpx(territory, &qdpx, true).expect("qdpx")))));
     let network = api.analysis_network(territory, None).expect("network");
     out.insert("network_links".into(), json!(network.measures.links));
+    // The measures alone (Brandes included), without reading the records.
+    out.insert(
+        "measures_only_ms".into(),
+        json!(median_ms(5, || drop(maillage_core::analysis::measures::measure(&network.nodes, &network.edges)))),
+    );
     out
 }
 

@@ -3,7 +3,8 @@
 //! and 10 indicators of 6 measurements each: the milliseconds to read, draw and write each
 //! document (median of three). The target is ≤ 1 s each.
 //!
-//! `MAILLAGE_BENCH_ONLY=reports` runs this section alone.
+//! `MAILLAGE_BENCH_ONLY=reports` runs this section alone; `MAILLAGE_BENCH_REPORTS_KEEP=DIR`
+//! keeps the two documents in DIR.
 
 use std::path::Path;
 use std::time::Instant;
@@ -27,12 +28,12 @@ fn plan(api: &Api, territory: RecordId) {
                          "priority": {"impact": 1 + i % 5, "feasibility": 1 + (i / 5) % 5}}),
         });
     }
-    for i in 0..10 {
+    for (i, action) in actions.iter().take(10).enumerate() {
         let indicator = RecordId::new();
         items.push(PutItem {
             kind: Kind::Indicator,
             id: Some(indicator),
-            data: json!({"territory_id": territory, "action_id": actions[i], "name": format!("Indicateur n° {i}"),
+            data: json!({"territory_id": territory, "action_id": action, "name": format!("Indicateur n° {i}"),
                          "unit": "familles", "baseline": 10, "target": 40}),
         });
         for m in 0..6 {
@@ -70,6 +71,12 @@ pub fn run(dir: &Path) -> Value {
     );
     for (name, path) in [("diagnostic_bytes", &diagnostic.out), ("evaluation_bytes", &evaluation.out)] {
         figures.insert(name.into(), json!(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)));
+    }
+    // MAILLAGE_BENCH_REPORTS_KEEP=DIR keeps both documents there, to be looked at.
+    if let Some(keep) = std::env::var_os("MAILLAGE_BENCH_REPORTS_KEEP") {
+        for path in [&diagnostic.out, &evaluation.out] {
+            let _ = std::fs::copy(path, Path::new(&keep).join(path.file_name().expect("name")));
+        }
     }
     Value::Object(figures)
 }

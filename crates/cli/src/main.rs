@@ -14,6 +14,7 @@ use std::process::ExitCode;
 mod analysis;
 mod encryption;
 mod exchange;
+mod grid;
 mod national;
 mod privacy;
 mod report;
@@ -130,6 +131,11 @@ enum Command {
     Person {
         #[command(subcommand)]
         command: privacy::PersonCommand,
+    },
+    /// The cooperation grid as a territory's checklist; at headquarters, across territories.
+    Grid {
+        #[command(subcommand)]
+        command: grid::Command,
     },
     /// Encryption at rest: status, turn it on, change or recover the passphrase, idle lock.
     Encryption {
@@ -277,6 +283,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     if let Command::Encryption { command } = cli.command {
         return encryption::run(&path, command, out);
     }
+    if let Command::Grid { command } = cli.command {
+        return grid::run(&path, command, out);
+    }
     if let Command::Serve(args) = cli.command {
         serve::run(&path, args, &mut std::io::stdin().lock(), out)?;
         return Ok(ExitCode::SUCCESS);
@@ -306,6 +315,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
         | Command::Person { .. }
         | Command::Privacy { .. }
         | Command::Encryption { .. }
+        | Command::Grid { .. }
         | Command::Init { .. }
         | Command::Serve(_) => {
             unreachable!("handled above")

@@ -56,10 +56,9 @@ pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode,
         Command::Diagnostic { territory, out: file, force, json } => {
             (api.report_diagnostic_to(&ReportRequest { territory_id: territory, out: file, force })?, json)
         }
-        Command::Evaluation { territory, from, to, out: file, force, json } => (
-            api.report_evaluation_to(&ReportRequest { territory_id: territory, out: file, force }, &from, &to)?,
-            json,
-        ),
+        Command::Evaluation { territory, from, to, out: file, force, json } => {
+            (api.report_evaluation_to(&ReportRequest { territory_id: territory, out: file, force }, &from, &to)?, json)
+        }
     };
     print(out, &written, json)?;
     Ok(ExitCode::SUCCESS)

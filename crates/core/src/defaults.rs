@@ -117,6 +117,8 @@ fn shipped_lines() -> &'static std::collections::HashMap<RecordId, String> {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GoodPractice {
+    /// Stable code of the row (`cartographie`, `charte`…): the territory's checklist ticks it.
+    pub code: String,
     pub phase: String,
     pub phase_label: String,
     pub practice: String,

@@ -5,6 +5,7 @@
 mod analysis;
 mod encryption;
 mod exchange;
+mod grid;
 mod national;
 mod privacy;
 mod report;

@@ -28,39 +28,69 @@ fn theme_id(s: &Store, code: &str) -> String {
 /// A small territory whose figures are known: three structures, links that change between
 /// January and June, two interviews (one consented, one refused), an indicator, an action.
 fn territory(s: &Store) -> String {
-    let t = put(s, "territory", json!({"name": "Cité éducative des Mésanges", "kind": "cite_educative", "departement_code": "93"}));
-    put(s, "roadmap", json!({"territory_id": t, "stakes": "Rapprocher l'école et les familles",
-        "objectives": ["Tenir deux temps d'interconnaissance par an"], "launched_on": "2026-01-05"}));
-    let org = |name: &str, category: &str| put(s, "organisation", json!({"territory_id": t, "name": name, "category": category}));
+    let t = put(
+        s,
+        "territory",
+        json!({"name": "Cité éducative des Mésanges", "kind": "cite_educative", "departement_code": "93"}),
+    );
+    put(
+        s,
+        "roadmap",
+        json!({"territory_id": t, "stakes": "Rapprocher l'école et les familles",
+        "objectives": ["Tenir deux temps d'interconnaissance par an"], "launched_on": "2026-01-05"}),
+    );
+    let org = |name: &str, category: &str| {
+        put(s, "organisation", json!({"territory_id": t, "name": name, "category": category}))
+    };
     let college = org("Collège Paul Éluard", "education_nationale");
     let ase = org("Aide sociale à l'enfance Nord", "departement_ase");
     let centre = org("Centre social La Passerelle", "centre_social");
     let link = |a: &str, b: &str, intensity: u8, day: &str| {
-        put(s, "cooperation_link", json!({"territory_id": t, "from_organisation_id": a, "to_organisation_id": b,
-            "kind": "information", "intensity": intensity, "observed_on": day}))
+        put(
+            s,
+            "cooperation_link",
+            json!({"territory_id": t, "from_organisation_id": a, "to_organisation_id": b,
+            "kind": "information", "intensity": intensity, "observed_on": day}),
+        )
     };
     link(&college, &ase, 1, "2026-01-10");
     link(&college, &ase, 3, "2026-06-01");
     link(&ase, &centre, 2, "2026-06-01");
     let person = |name: &str, org: &str, status: &str| {
-        put(s, "person", json!({"territory_id": t, "name": name, "organisation_id": org,
-            "consent": {"status": status, "date": "2026-02-01"}}))
+        put(
+            s,
+            "person",
+            json!({"territory_id": t, "name": name, "organisation_id": org,
+            "consent": {"status": status, "date": "2026-02-01"}}),
+        )
     };
     let agreed = person("Nadia Consentante", &ase, "given");
     let refused = person("Bruno Refusant", &centre, "refused");
     let postures = theme_id(s, "freins.postures_professionnelles");
     let interview = |person: &str, org: &str, quote: &str, day: &str| {
-        put(s, "interview", json!({"territory_id": t, "title": "Entretien", "date": day,
+        put(
+            s,
+            "interview",
+            json!({"territory_id": t, "title": "Entretien", "date": day,
             "person_ids": [person], "organisation_ids": [org],
             "consent": {"status": "given", "date": day},
-            "passages": [{"source": "notes", "text": quote, "theme_ids": [postures], "quote": true, "person_id": person}]}))
+            "passages": [{"source": "notes", "text": quote, "theme_ids": [postures], "quote": true, "person_id": person}]}),
+        )
     };
     interview(&agreed, &ase, GIVEN_QUOTE, "2026-02-03");
     interview(&refused, &centre, REFUSED_QUOTE, "2026-02-10");
-    let action = put(s, "action", json!({"territory_id": t, "title": "Permanence commune au collège",
-        "status": "retenue", "priority": {"rank": 1}}));
-    let indicator = put(s, "indicator", json!({"territory_id": t, "action_id": action,
-        "name": "Familles reçues à la permanence", "unit": "familles", "baseline": 10, "target": 30}));
+    let action = put(
+        s,
+        "action",
+        json!({"territory_id": t, "title": "Permanence commune au collège",
+        "status": "retenue", "priority": {"rank": 1}}),
+    );
+    let indicator = put(
+        s,
+        "indicator",
+        json!({"territory_id": t, "action_id": action,
+        "name": "Familles reçues à la permanence", "unit": "familles", "baseline": 10, "target": 30}),
+    );
     for (day, value) in [("2026-03-01", 15.0), ("2026-09-01", 24.5)] {
         put(s, "measurement", json!({"territory_id": t, "indicator_id": indicator, "date": day, "value": value}));
     }
@@ -144,6 +174,10 @@ fn the_diagnostic_opens_in_libreoffice_with_its_sections_figures_and_only_consen
             "1 verbatim non exportable",
         ],
     );
+    // The Sommaire gives each heading its page (LibreOffice computed them: « 1 » is what the
+    // document holds before any layout).
+    let entry = text.lines().find(|l| l.starts_with("Feuille de route.")).expect("the Sommaire lists the roadmap");
+    assert!(entry.ends_with('3'), "the roadmap starts on page 3, after the cover and the Sommaire: {entry}");
     assert!(!text.contains("Zanzibar"), "a refused person's words reached the diagnostic");
     for name in ["Nadia", "Bruno"] {
         assert!(!text.contains(name), "a person's name reached the diagnostic");
@@ -156,7 +190,18 @@ fn the_evaluation_shows_indicators_actions_and_the_map_at_both_dates() {
     let t = territory(&s);
     let dir = tempfile::tempdir().unwrap();
     let docx = dir.path().join("evaluation.docx");
-    s.ok(&["report", "evaluation", "--territory", &t, "--from", "2026-02-01", "--to", "2026-09-30", "--out", docx.to_str().unwrap()]);
+    s.ok(&[
+        "report",
+        "evaluation",
+        "--territory",
+        &t,
+        "--from",
+        "2026-02-01",
+        "--to",
+        "2026-09-30",
+        "--out",
+        docx.to_str().unwrap(),
+    ]);
 
     let text = read_as_pdf(&docx, "report-evaluation");
     assert_holds(
@@ -198,8 +243,18 @@ fn a_report_never_replaces_another_file_and_bad_dates_name_the_field() {
     assert_eq!(again.status.code(), Some(1), "an existing report is replaced only with --force");
     s.ok(&["report", "diagnostic", "--territory", &t, "--out", docx.to_str().unwrap(), "--force"]);
 
-    let bad = s.run(&["report", "evaluation", "--territory", &t, "--from", "2026-13-45", "--to", "2026-09-30",
-        "--out", dir.path().join("e.docx").to_str().unwrap()]);
+    let bad = s.run(&[
+        "report",
+        "evaluation",
+        "--territory",
+        &t,
+        "--from",
+        "2026-13-45",
+        "--to",
+        "2026-09-30",
+        "--out",
+        dir.path().join("e.docx").to_str().unwrap(),
+    ]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(stderr(&bad).contains("date"), "{}", stderr(&bad));
     assert!(!stderr(&bad).contains("2026-13-45"), "the message echoes the value typed");

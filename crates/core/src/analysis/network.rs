@@ -195,3 +195,59 @@ pub(crate) fn sort_nodes(nodes: &mut [OrganisationNode]) {
 pub fn network_at(territory_id: RecordId, organisations: &[Record], links: &[Record], at: Option<&str>) -> Network {
     NetworkInputs::from_records(organisations, links).at(territory_id, at)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::vocabulary::ActorCategory;
+
+    fn id(n: u128) -> RecordId {
+        RecordId(uuid::Uuid::from_u128(n))
+    }
+
+    fn observation(link: u128, from: u128, to: u128, intensity: u8, on: &str, edited: &str) -> Observation {
+        let link_data = serde_json::json!({"territory_id": id(99), "from_organisation_id": id(from),
+            "to_organisation_id": id(to), "kind": "information", "intensity": intensity, "observed_on": on});
+        Observation { link_id: id(link), updated_at: edited.into(), link: serde_json::from_value(link_data).unwrap() }
+    }
+
+    fn inputs(observations: Vec<Observation>) -> NetworkInputs {
+        let nodes = [(1, "A"), (2, "B"), (3, "C")]
+            .map(|(n, name)| OrganisationNode {
+                organisation_id: id(n),
+                name: name.into(),
+                category: ActorCategory::Caf,
+            })
+            .to_vec();
+        NetworkInputs { nodes, observations }
+    }
+
+    #[test]
+    fn on_the_same_day_the_observation_edited_last_holds_in_either_direction() {
+        let i = inputs(vec![
+            observation(10, 1, 2, 2, "2026-03-01", "2026-03-02T10:00:00.000Z"),
+            observation(11, 2, 1, 0, "2026-03-01", "2026-03-02T09:00:00.000Z"),
+        ]);
+        let n = i.at(id(99), Some("2026-03-01"));
+        assert_eq!(n.edges.len(), 1, "the 0 was edited earlier: the link holds");
+        assert_eq!((n.edges[0].link_id, n.edges[0].intensity), (id(10), 2));
+        let i = inputs(vec![
+            observation(10, 1, 2, 2, "2026-03-01", "2026-03-02T10:00:00.000Z"),
+            observation(11, 2, 1, 0, "2026-03-01", "2026-03-02T11:00:00.000Z"),
+        ]);
+        assert!(i.at(id(99), None).edges.is_empty(), "the 0 edited later removes it");
+    }
+
+    #[test]
+    fn a_link_to_an_organisation_not_on_the_map_is_ignored() {
+        let i = inputs(vec![observation(10, 1, 7, 3, "2026-03-01", "x"), observation(11, 3, 2, 1, "2026-03-02", "x")]);
+        let n = i.at(id(99), Some("2026-12-31"));
+        assert_eq!(n.edges.len(), 1);
+        assert_eq!(
+            (n.edges[0].from_organisation_id, n.edges[0].to_organisation_id),
+            (id(2), id(3)),
+            "smaller id first"
+        );
+        assert_eq!(n.measures.isolated, [id(1)]);
+    }
+}

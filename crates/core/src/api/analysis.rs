@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::{Api, ApiResult};
-use crate::domain::kinds::{Action, Interview, Organisation, Person, Theme};
+use crate::domain::kinds::{Action, Interview, Theme};
 use crate::domain::{Kind, Record, RecordId};
 
 pub use crate::analysis::themes::{ThemeInsights, ThemePair, ThemeVerbatims, Verbatim};
@@ -82,10 +82,10 @@ impl Api {
     pub fn theme_grid(&self, territory: Option<RecordId>) -> ApiResult<ThemeGrid> {
         let interviews = self.list(Kind::Interview, territory)?;
         let themes = self.list(Kind::Theme, None)?;
-        let orgs: HashMap<RecordId, Organisation> =
-            self.list(Kind::Organisation, territory)?.iter().filter_map(|r| Some((r.id, data(r)?))).collect();
-        let persons: HashMap<RecordId, Person> =
-            self.list(Kind::Person, territory)?.iter().filter_map(|r| Some((r.id, data(r)?))).collect();
+        let speakers = crate::analysis::themes::Speakers::from_records(
+            &self.list(Kind::Organisation, territory)?,
+            &self.list(Kind::Person, territory)?,
+        );
 
         #[derive(Default)]
         struct Count {
@@ -98,18 +98,10 @@ impl Api {
         let mut used: BTreeMap<String, u32> = BTreeMap::new();
         for record in &interviews {
             let Some(iv) = data::<Interview>(record) else { continue };
-            // The categories an interview speaks for: its organisations, and its persons'.
-            let mut org_ids: Vec<RecordId> = iv.organisation_ids.clone();
-            org_ids.extend(iv.person_ids.iter().filter_map(|p| persons.get(p)?.organisation_id));
-            let mut categories: Vec<String> = Vec::new();
-            for id in org_ids {
-                if let Some(o) = orgs.get(&id) {
-                    let code = serde_json::to_value(o.category).ok().and_then(|v| v.as_str().map(String::from));
-                    if let Some(code) = code.filter(|c| !categories.contains(c)) {
-                        categories.push(code);
-                    }
-                }
-            }
+            // The categories an interview speaks for: its organisations, and its persons' (one rule,
+            // `analysis::themes::Speakers`).
+            let categories: Vec<String> =
+                speakers.interview_categories(&iv).into_iter().map(|c| c.code().to_string()).collect();
             for passage in &iv.passages {
                 for theme in &passage.theme_ids {
                     let c = counts.entry(*theme).or_default();

@@ -133,4 +133,34 @@ commands! {
     change_passphrase(current: String, new_passphrase: String) -> () => api.change_passphrase(&current, &new_passphrase);
     /// The idle delay before the window locks (minutes; a setting of this computer).
     set_idle_lock_minutes(minutes: u32) -> u32 => api.set_idle_lock_minutes(minutes);
+
+    /// Analyse: the grid of themes × actor categories, co-occurrences, and the verbatims consent
+    /// lets leave (by category, never by name), with the number held back.
+    analysis_themes(territory_id: Option<RecordId>) -> ThemeAnalysis => api.analysis_themes(territory_id);
+    /// The cooperation network at a date (`YYYY-MM-DD`; none: every observation) and its measures.
+    analysis_network(territory_id: RecordId, at: Option<String>) -> Network
+        => api.analysis_network(territory_id, at.as_deref());
+    /// The network at two dates: each measure and its change, links new, lost, strengthened,
+    /// weakened, actors who joined.
+    analysis_compare(territory_id: RecordId, from: String, to: String) -> NetworkComparison
+        => api.analysis_compare(territory_id, &from, &to);
+    /// Indicators (baseline, latest, target, progress) and actions by status over time.
+    analysis_indicators(territory_id: RecordId) -> IndicatorAnalysis => api.analysis_indicators(territory_id);
+    /// The cooperation map at a date as SVG: the drawing the reports carry.
+    cooperation_map_svg(territory_id: RecordId, at: Option<String>) -> String
+        => api.cooperation_map_svg(territory_id, at.as_deref());
+    /// The diagnostic partagé as a DOCX file, where the person chose in the system's save dialog
+    /// (an earlier report is replaced only with `force`).
+    report_diagnostic(request: ReportRequest) -> ReportWritten => api.report_diagnostic_to(&request);
+    /// The evaluation between two dates (`YYYY-MM-DD`) as a DOCX file.
+    report_evaluation(request: ReportRequest, from: String, to: String) -> ReportWritten
+        => api.report_evaluation_to(&request, &from, &to);
+
+    /// The cooperation grid as the territory's checklist: ticked from the records or by hand.
+    cooperation_grid(territory_id: RecordId) -> CooperationGrid => api.cooperation_grid(territory_id);
+    /// Ticks (with a note) or unticks an item of the grid by hand: an edit of the territory.
+    set_grid_check(territory_id: RecordId, code: String, checked: bool, note: Option<String>) -> CooperationGrid
+        => api.set_grid_check(territory_id, &code, checked, note.as_deref().unwrap_or(""));
+    /// Headquarters: how many territories have ticked each good practice of the grid.
+    national_grid() -> Vec<GridCount> => api.national_grid();
 }

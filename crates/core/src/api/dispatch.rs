@@ -290,7 +290,8 @@ from_arg_by_serde!(
     WorkedIn,
     AttachRequest,
     NationalExportRequest,
-    WorkspaceMode
+    WorkspaceMode,
+    ReportRequest
 );
 
 fn by_serde<T: DeserializeOwned>(value: Value, name: &str) -> ApiResult<T> {

@@ -111,10 +111,20 @@ pub(super) struct Facts {
     pub(super) indicators: u32,
     pub(super) indicators_measured_twice: u32,
     pub(super) practices: u32,
+    /// The latest COPIL's day.
+    pub(super) last_copil: Option<String>,
+    /// Workshops of interconnaissance: ateliers d'échanges and the Club's sessions.
+    pub(super) exchange_workshops: u32,
+    /// The common goal agreed on (the latest day), and how many indicators follow it.
+    pub(super) goal_agreed_on: Option<String>,
+    pub(super) goal_indicators: u32,
+    /// The adopted charter's day and its partners.
+    pub(super) charter_adopted_on: Option<String>,
+    pub(super) charter_partners: u32,
 }
 
 /// `n` and the word that agrees with it ("1 lien", "6 liens", "0 lien").
-fn plural(n: u32, one: &str, many: &str) -> String {
+pub(super) fn plural(n: u32, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
 }
 
@@ -128,9 +138,9 @@ fn agree<'a>(n: u32, one: &'a str, many: &'a str) -> &'a str {
 }
 
 impl Facts {
-    fn read(conn: &rusqlite::Connection, territory: RecordId) -> crate::error::Result<Facts> {
-        use crate::domain::kinds::{Action, Interview, Roadmap, Workshop};
-        use crate::domain::vocabulary::{ActionStatus, InterviewStatus, WorkshopKind};
+    pub(super) fn read(conn: &rusqlite::Connection, territory: RecordId) -> crate::error::Result<Facts> {
+        use crate::domain::kinds::{Action, Charter, CommonGoal, Interview, Roadmap, Workshop};
+        use crate::domain::vocabulary::{ActionStatus, CharterStatus, InterviewStatus, WorkshopKind};
         let list = |kind| records::list(conn, kind, Some(territory));
         let parse = |r: &Record| r.data.clone();
         let mut f = Facts::default();
@@ -151,6 +161,10 @@ impl Facts {
         for r in list(Kind::Workshop)? {
             if let Ok(w) = serde_json::from_value::<Workshop>(parse(&r)) {
                 f.copils += u32::from(w.kind == WorkshopKind::Copil);
+                if w.kind == WorkshopKind::Copil && f.last_copil.as_deref().is_none_or(|d| d < w.date.as_str()) {
+                    f.last_copil = Some(w.date.clone());
+                }
+                f.exchange_workshops += u32::from(matches!(w.kind, WorkshopKind::AtelierEchanges | WorkshopKind::Club));
             }
         }
         for r in list(Kind::Action)? {
@@ -169,6 +183,22 @@ impl Facts {
             f.indicators_measured_twice += u32::from(n >= 2);
         }
         f.practices = list(Kind::Practice)?.len() as u32;
+        for r in list(Kind::CommonGoal)? {
+            if let Ok(g) = serde_json::from_value::<CommonGoal>(parse(&r)) {
+                if let Some(day) = g.agreed_on.filter(|d| f.goal_agreed_on.as_deref().is_none_or(|l| l < d.as_str())) {
+                    f.goal_agreed_on = Some(day);
+                    f.goal_indicators = g.indicator_ids.len() as u32;
+                }
+            }
+        }
+        for r in list(Kind::Charter)? {
+            if let Ok(c) = serde_json::from_value::<Charter>(parse(&r)) {
+                if c.status == CharterStatus::Adoptee {
+                    f.charter_adopted_on = c.adopted_on;
+                    f.charter_partners = c.partners.len() as u32;
+                }
+            }
+        }
         Ok(f)
     }
 

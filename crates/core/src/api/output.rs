@@ -4,8 +4,8 @@
 //! * never the store itself, its `-wal`, `-shm`, `-journal` or lock file (by path, and by inode:
 //!   a hard link or a second name counts), nor a folder;
 //! * an existing bundle (for an export), backup (for a backup), XLSX workbook or CSV file (for
-//!   the national tables), DOCX document (for a report) only when asked (`force`), an empty
-//!   file likewise;
+//!   the national tables), DOCX document (for a report), GEXF/GraphML network or REFI-QDA
+//!   project (for the analysis' files) only when asked (`force`), an empty file likewise;
 //! * anything else that exists — a backup for an export, a bundle for a backup, a store in use,
 //!   any other file — never.
 

@@ -16,7 +16,9 @@ use crate::domain::kinds::{self, Action, Interview, Person, Roadmap, Territory, 
 use crate::domain::vocabulary::ActorCategory;
 use crate::domain::{Kind, Record, RecordId};
 use crate::error::Error;
-use crate::report::{self, french, ActionLine, CategoryMet, Cover, Diagnostic, Evaluation, IndicatorPart, RoadmapPart, ThemePart};
+use crate::report::{
+    self, french, ActionLine, CategoryMet, Cover, Diagnostic, Evaluation, IndicatorPart, RoadmapPart, ThemePart,
+};
 
 pub use crate::report::picture::map::{map_svg, LinkMark, MapInput, MapLink, MapNode};
 
@@ -60,7 +62,13 @@ impl Api {
     }
 
     /// The evaluation of a territory between `from` and `to` (`AAAA-MM-JJ`) as a DOCX file.
-    pub fn report_evaluation(&self, territory_id: RecordId, from: &str, to: &str, out: &Path) -> ApiResult<ReportWritten> {
+    pub fn report_evaluation(
+        &self,
+        territory_id: RecordId,
+        from: &str,
+        to: &str,
+        out: &Path,
+    ) -> ApiResult<ReportWritten> {
         self.report_evaluation_to(&ReportRequest { territory_id, out: out.to_path_buf(), force: false }, from, to)
     }
 
@@ -92,12 +100,8 @@ impl Api {
                 met: i.met,
             })
             .collect();
-        let evaluation = Evaluation {
-            cover,
-            indicators,
-            actions: actions.into_iter().map(|(_, a)| a).collect(),
-            comparison,
-        };
+        let evaluation =
+            Evaluation { cover, indicators, actions: actions.into_iter().map(|(_, a)| a).collect(), comparison };
         let bytes = report::evaluation_docx(&evaluation).map_err(|_| report_failed())?;
         self.write_report(req, &bytes)
     }
@@ -163,7 +167,13 @@ impl Api {
                 let a: Action = data(&p.action)?;
                 Some((
                     p.action.id,
-                    ActionLine { title: a.title, status: a.status, rank: a.priority.rank, score: p.score, objective: a.objective },
+                    ActionLine {
+                        title: a.title,
+                        status: a.status,
+                        rank: a.priority.rank,
+                        score: p.score,
+                        objective: a.objective,
+                    },
                 ))
             })
             .collect();
@@ -207,11 +217,8 @@ impl Api {
             .iter()
             .map(|row| {
                 let v = verbatims.get(&row.theme_id);
-                let mut by_category: Vec<(ActorCategory, u32)> = row
-                    .by_category
-                    .iter()
-                    .filter_map(|(code, n)| Some((category_of_code(code)?, *n)))
-                    .collect();
+                let mut by_category: Vec<(ActorCategory, u32)> =
+                    row.by_category.iter().filter_map(|(code, n)| Some((category_of_code(code)?, *n))).collect();
                 by_category.sort();
                 let withheld = v.map_or(0, |v| v.withheld);
                 ThemePart {

@@ -116,10 +116,12 @@ pub enum Kind {
     Measurement,
     Practice,
     Attachment,
+    CommonGoal,
+    Charter,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Territory,
         Kind::Roadmap,
         Kind::Organisation,
@@ -134,6 +136,8 @@ impl Kind {
         Kind::Measurement,
         Kind::Practice,
         Kind::Attachment,
+        Kind::CommonGoal,
+        Kind::Charter,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -152,6 +156,8 @@ impl Kind {
             Kind::Measurement => "measurement",
             Kind::Practice => "practice",
             Kind::Attachment => "attachment",
+            Kind::CommonGoal => "common_goal",
+            Kind::Charter => "charter",
         }
     }
 
@@ -172,6 +178,8 @@ impl Kind {
             Kind::Measurement => "mesure",
             Kind::Practice => "pratique inspirante",
             Kind::Attachment => "pièce jointe",
+            Kind::CommonGoal => "objectif commun",
+            Kind::Charter => "charte de coopération",
         }
     }
 

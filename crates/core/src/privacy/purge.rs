@@ -48,6 +48,19 @@ pub fn strip(kind: Kind, data: &Value, today: &str) -> Value {
         Kind::Action => clear(map, &["notes", "resources"]),
         Kind::Measurement => clear(map, &["comment"]),
         Kind::Practice => clear(map, &["contacts"]),
+        Kind::CommonGoal => {
+            clear(map, &["scenario"]);
+            map.insert("goal".into(), Value::String(PURGED_TEXT.into()));
+        }
+        Kind::Charter => {
+            clear(map, &["values", "rules", "objectives"]);
+            // Who adhered stays (the cooperation map by category); what each wrote goes.
+            if let Some(partners) = map.get_mut("partners").and_then(Value::as_array_mut) {
+                for p in partners.iter_mut().filter_map(Value::as_object_mut) {
+                    clear(p, &["interest", "commitments", "representative"]);
+                }
+            }
+        }
         Kind::Interview => {
             clear(map, &["place", "interviewer", "person_ids", "answers", "notes"]);
             map.insert("title".into(), Value::String(format!("Entretien du {day}")));

@@ -120,7 +120,9 @@ pub fn diagnostic_docx(d: &Diagnostic) -> Result<Vec<u8>, ReportError> {
     let png = render_png(&map::map_svg(&map_input), super::map_scale(map_input.nodes.len(), 1.5))?;
     let caption = match &at {
         Some(at) => format!("Les structures du territoire et leurs liens de coopération au {at}."),
-        None => "Les structures du territoire et leurs liens de coopération (dernière observation de chaque lien).".into(),
+        None => {
+            "Les structures du territoire et leurs liens de coopération (dernière observation de chaque lien).".into()
+        }
     };
     doc.picture(&png, TEXT_WIDTH, &caption);
     doc.heading2("Mesures du réseau");
@@ -136,7 +138,8 @@ pub fn diagnostic_docx(d: &Diagnostic) -> Result<Vec<u8>, ReportError> {
 
     let (grid, brakes, conditions, convergences): (Vec<&ThemePart>, Vec<&ThemePart>, Vec<&ThemePart>, Vec<&ThemePart>) = {
         let of = |f: &str| d.themes.iter().filter(|t| family(&t.code) == f).collect::<Vec<_>>();
-        let other = d.themes.iter().filter(|t| !matches!(family(&t.code), "freins" | "conditions" | "convergences")).collect();
+        let other =
+            d.themes.iter().filter(|t| !matches!(family(&t.code), "freins" | "conditions" | "convergences")).collect();
         (other, of("freins"), of("conditions"), of("convergences"))
     };
     doc.heading1("Thèmes de la grille d'analyse");

@@ -66,7 +66,9 @@ impl Document {
             .default_fonts(fonts.clone())
             .default_size(21)
             .page_margin(PageMargin::new().top(1134).bottom(1134).left(1134).right(1134).footer(567))
-            .add_style(Style::new("Footer", StyleType::Paragraph).name("footer").based_on("Normal").size(16).color("5D6D7E"))
+            .add_style(
+                Style::new("Footer", StyleType::Paragraph).name("footer").based_on("Normal").size(16).color("5D6D7E"),
+            )
             .add_style(toc("TOC1", "toc 1", 0).bold())
             .add_style(toc("TOC2", "toc 2", 340))
             .add_style(heading("Heading1", "heading 1", 32, 360).outline_lvl(0))
@@ -101,9 +103,11 @@ impl Document {
 
     /// The cover page: the title, the lines below it, then a page break.
     pub fn cover(&mut self, kind: &str, title: &str, lines: &[String]) {
-        self.push(Paragraph::new().line_spacing(LineSpacing::new().before(2400)).add_run(
-            Run::new().size(28).color("5D6D7E").add_text(french::typography(kind)),
-        ));
+        self.push(
+            Paragraph::new()
+                .line_spacing(LineSpacing::new().before(2400))
+                .add_run(Run::new().size(28).color("5D6D7E").add_text(french::typography(kind))),
+        );
         self.push(Paragraph::new().style("Title").add_run(Run::new().add_text(french::typography(title))));
         for line in lines {
             self.push(Paragraph::new().add_run(Run::new().size(24).add_text(french::typography(line))));
@@ -194,7 +198,8 @@ impl Document {
             .style("Quote")
             .add_run(Run::new().add_text(french::typography(&format!("« {} »", text.trim()))));
         if !by.is_empty() {
-            p = p.add_run(Run::new().disable_italic().color("5D6D7E").add_text(french::typography(&format!(" — {by}"))));
+            p = p
+                .add_run(Run::new().disable_italic().color("5D6D7E").add_text(french::typography(&format!(" — {by}"))));
         }
         self.push(p);
     }
@@ -208,25 +213,22 @@ impl Document {
             if head {
                 run = run.bold();
             }
-            let mut c = TableCell::new()
-                .width(width, WidthType::Dxa)
-                .add_paragraph(
-                    Paragraph::new()
-                        .line_spacing(LineSpacing::new().before(20).after(20))
-                        .align(if numeric { AlignmentType::Right } else { AlignmentType::Left })
-                        .add_run(run),
-                );
+            let mut c = TableCell::new().width(width, WidthType::Dxa).add_paragraph(
+                Paragraph::new()
+                    .line_spacing(LineSpacing::new().before(20).after(20))
+                    .align(if numeric { AlignmentType::Right } else { AlignmentType::Left })
+                    .add_run(run),
+            );
             if head {
                 c = c.shading(Shading::new().fill("E8EEF7"));
             }
             c
         };
-        let mut table_rows = vec![TableRow::new(
-            header.iter().zip(widths).map(|(h, w)| cell(h, true, *w)).collect(),
-        )
-        .cant_split()];
+        let mut table_rows =
+            vec![TableRow::new(header.iter().zip(widths).map(|(h, w)| cell(h, true, *w)).collect()).cant_split()];
         for row in rows {
-            table_rows.push(TableRow::new(row.iter().zip(widths).map(|(t, w)| cell(t, false, *w)).collect()).cant_split());
+            table_rows
+                .push(TableRow::new(row.iter().zip(widths).map(|(t, w)| cell(t, false, *w)).collect()).cant_split());
         }
         let table = Table::new(table_rows)
             .set_grid(widths.to_vec())
@@ -330,6 +332,7 @@ fn picture_paragraph(png: &Png, width: usize) -> Paragraph {
 fn looks_numeric(text: &str) -> bool {
     let text = text.strip_suffix(" pt").unwrap_or(text);
     let t: String = text.chars().filter(|c| !c.is_whitespace() && *c != '%' && *c != '+').collect();
-    !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '−' | '→'))
+    !t.is_empty()
+        && t.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '−' | '→'))
         && t.chars().any(|c| c.is_ascii_digit())
 }

@@ -61,8 +61,9 @@ pub fn evaluation_docx(e: &Evaluation) -> Result<Vec<u8>, ReportError> {
     // One layout for both dates: every structure sits at the same place on both maps.
     let all = map_of(&c.network_to, None, false);
     let places = layout(&all.nodes);
-    let before = map_of(&c.network_from, Some(format!("Au {from}")), false);
-    let mut after = map_of(&c.network_to, Some(format!("Au {to}")), false);
+    // The dates are the captions below the maps.
+    let before = map_of(&c.network_from, None, false);
+    let mut after = map_of(&c.network_to, None, false);
     mark_changes(&mut after.links, c);
     let scale = super::map_scale(all.nodes.len(), 1.1);
     let left = render_png(&map_svg_with(&before, &places), scale)?;
@@ -95,7 +96,8 @@ pub fn evaluation_docx(e: &Evaluation) -> Result<Vec<u8>, ReportError> {
         ("Liens affaiblis", &c.weakened),
         ("Liens perdus", &c.lost_links),
     ];
-    let rows: Vec<Vec<String>> = kinds.iter().map(|(label, list)| vec![label.to_string(), list.len().to_string()]).collect();
+    let rows: Vec<Vec<String>> =
+        kinds.iter().map(|(label, list)| vec![label.to_string(), list.len().to_string()]).collect();
     doc.table(&["Changement", "Nombre"], &rows, &[7638, 2000]);
     for (label, list) in kinds {
         if list.is_empty() {
@@ -193,7 +195,11 @@ fn indicators(doc: &mut Document, list: &[IndicatorPart]) -> Result<(), ReportEr
             ]
         })
         .collect();
-    doc.table(&["Indicateur", "Référence", "Dernière valeur", "Cible", "Progrès", "Atteinte"], &rows, &[2738, 1350, 1900, 1150, 1300, 1200]);
+    doc.table(
+        &["Indicateur", "Référence", "Dernière valeur", "Cible", "Progrès", "Atteinte"],
+        &rows,
+        &[2738, 1350, 1900, 1150, 1300, 1200],
+    );
     for i in list {
         doc.heading2(&i.name);
         if let Some(a) = &i.action {

@@ -31,8 +31,20 @@ pub fn typography(text: &str) -> String {
     out
 }
 
-const MONTHS: [&str; 12] =
-    ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
 
 /// `2026-03-01` → « 1er mars 2026 »; what is not a date is returned as it is.
 pub fn long_date(iso: &str) -> String {
@@ -68,7 +80,7 @@ pub fn number(x: f64) -> String {
     let digits = whole.to_string();
     let mut grouped = String::new();
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(NBSP);
         }
         grouped.push(d);
@@ -97,8 +109,10 @@ mod tests {
 
     #[test]
     fn spaces_before_double_punctuation_and_inside_guillemets_do_not_break() {
-        assert_eq!(typography("Enjeux : l'accueil ; «la famille» ! Pourquoi ?"),
-                   "Enjeux\u{a0}: l'accueil\u{a0}; «\u{a0}la famille\u{a0}»\u{a0}! Pourquoi\u{a0}?");
+        assert_eq!(
+            typography("Enjeux : l'accueil ; «la famille» ! Pourquoi ?"),
+            "Enjeux\u{a0}: l’accueil\u{a0}; «\u{a0}la famille\u{a0}»\u{a0}! Pourquoi\u{a0}?"
+        );
         assert_eq!(typography("« déjà »"), "«\u{a0}déjà\u{a0}»");
         assert_eq!(typography("à 10:30, https://x.fr"), "à 10:30, https://x.fr");
         assert_eq!(typography("l'école"), "l’école");

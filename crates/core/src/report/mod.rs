@@ -46,7 +46,12 @@ pub fn map_of(network: &Network, title: Option<String>, legend: bool) -> MapInpu
         links: network
             .edges
             .iter()
-            .map(|e| MapLink { from: e.from_organisation_id, to: e.to_organisation_id, intensity: e.intensity, change: None })
+            .map(|e| MapLink {
+                from: e.from_organisation_id,
+                to: e.to_organisation_id,
+                intensity: e.intensity,
+                change: None,
+            })
             .collect(),
         legend,
     }

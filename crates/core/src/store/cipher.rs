@@ -458,15 +458,17 @@ mod tests {
         assert_eq!(hits, 1);
         let wal = std::fs::read(files::sidecar(&path, "-wal")).unwrap();
         assert!(!wal.is_empty());
+        assert!(std::fs::read(&path).unwrap().len() + wal.len() > 4096);
         let backup = dir.path().join("b.sqlite3");
         conn.execute("VACUUM INTO ?1", [backup.to_string_lossy()]).unwrap();
         drop(conn);
-        for file in [path.clone(), backup.clone()] {
-            let bytes = std::fs::read(&file).unwrap();
-            assert!(is_encrypted_file(&file).unwrap());
-            assert!(!bytes.windows(9).any(|w| w == b"Lombard-V"), "{}", file.display());
+        let key_hex = hex(&key.0[..]);
+        for (name, bytes) in [("store", std::fs::read(&path).unwrap()), ("backup", std::fs::read(&backup).unwrap()), ("wal", wal)] {
+            assert!(!bytes.windows(9).any(|w| w == b"Lombard-V"), "{name} holds record text");
+            assert!(!bytes.windows(32).any(|w| w == &key.0[..]), "{name} holds the key");
+            assert!(!bytes.windows(64).any(|w| w == key_hex.as_bytes()), "{name} holds the key in hex");
         }
-        assert!(!wal.windows(9).any(|w| w == b"Lombard-V"));
+        assert!(is_encrypted_file(&path).unwrap() && is_encrypted_file(&backup).unwrap());
         let plain = Connection::open(&backup).unwrap();
         assert!(plain.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)).is_err());
         let keyed = Connection::open(&backup).unwrap();

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_national", include_str!("../../migrations/0006_national.sql")),
     ("0007_headquarters", include_str!("../../migrations/0007_headquarters.sql")),
     ("0008_privacy", include_str!("../../migrations/0008_privacy.sql")),
+    ("0009_cooperation_grid", include_str!("../../migrations/0009_cooperation_grid.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -6,6 +6,7 @@ mod defects;
 mod encryption;
 mod exchange;
 mod first_day;
+mod grid;
 mod headquarters;
 mod national;
 mod network;

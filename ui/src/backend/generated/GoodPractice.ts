@@ -3,4 +3,8 @@
 /**
  * A row of the programme's best-practice grid (seed 004).
  */
-export type GoodPractice = { phase: string, phase_label: string, practice: string, how: string, };
+export type GoodPractice = { 
+/**
+ * Stable code of the row (`cartographie`, `charte`…): the territory's checklist ticks it.
+ */
+code: string, phase: string, phase_label: string, practice: string, how: string, };

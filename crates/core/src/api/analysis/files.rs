@@ -17,7 +17,7 @@ use crate::api::{Api, ApiResult};
 use crate::domain::kinds::{Interview, Territory};
 use crate::domain::{Kind, RecordId};
 use crate::error::Error;
-use crate::store::{files, records};
+use crate::store::records;
 
 /// The file format of a network.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -55,21 +55,10 @@ pub struct QdpxReport {
     pub withheld: u32,
 }
 
-/// Writes `bytes` to `out`: 0600 under a temporary name beside it, synced, renamed.
+/// Writes `bytes` to `out` as every export does (`national::write_atomically`: 0600, under a
+/// temporary name, synced, renamed).
 fn write_file(out: &Path, bytes: &[u8]) -> ApiResult<u64> {
-    let dir = files::parent_dir(out);
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::now_v7().simple()));
-    let written = files::create_private(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, out)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(out, e).into());
-    }
-    files::sync_dir(&dir);
-    Ok(bytes.len() as u64)
+    Ok(crate::national::write_atomically(out, |mut f| f.write_all(bytes).map_err(|e| Error::io(out, e)))?)
 }
 
 impl Api {

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::{Kind, RecordId};
 
 mod actors;
+mod charter;
 mod explain;
 mod interviews;
 mod plan;
@@ -18,6 +19,7 @@ mod territory;
 mod workshops;
 
 pub use actors::*;
+pub use charter::*;
 pub(crate) use explain::field_name;
 pub use explain::is_forbidden_char;
 use explain::{check_text, explain_json_error, fit};
@@ -205,6 +207,8 @@ pub fn validate(kind: Kind, value: serde_json::Value) -> std::result::Result<Val
         Kind::Measurement => validate_as::<Measurement>(value),
         Kind::Practice => validate_as::<Practice>(value),
         Kind::Attachment => validate_as::<Attachment>(value),
+        Kind::CommonGoal => validate_as::<CommonGoal>(value),
+        Kind::Charter => validate_as::<Charter>(value),
     }
 }
 

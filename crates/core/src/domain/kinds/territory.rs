@@ -35,6 +35,22 @@ pub struct Territory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub purged_on: Option<String>,
+    /// Items of the cooperation grid ticked by hand, with a note (`api::cooperation_grid`; the
+    /// others are ticked from the records).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<GridCheck>>", optional))]
+    pub grid_checks: Vec<GridCheck>,
+}
+
+/// An item of the cooperation grid ticked by hand: its code, the day, and why.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GridCheck {
+    pub code: String,
+    pub checked_on: String,
+    #[serde(default)]
+    pub note: String,
 }
 
 impl KindData for Territory {
@@ -54,6 +70,18 @@ impl KindData for Territory {
         max_len("name", &self.name, 200)?;
         check_opt_date("end_date", &self.end_date)?;
         check_opt_date("purged_on", &self.purged_on)?;
+        let codes: Vec<String> = crate::defaults::good_practices().into_iter().map(|g| g.code).collect();
+        let mut seen = std::collections::HashSet::new();
+        for check in &self.grid_checks {
+            if !codes.contains(&check.code) || !seen.insert(check.code.as_str()) {
+                return Err(Invalid::new(
+                    "grid_checks",
+                    "le champ « grid_checks » attend les codes de la grille de coopération, chacun une fois",
+                ));
+            }
+            check_date("grid_checks.checked_on", &check.checked_on)?;
+            max_len("grid_checks.note", &check.note, 2000)?;
+        }
         if let Some(code) = &self.departement_code {
             let ok = matches!(code.len(), 2 | 3)
                 && (code.chars().all(|c| c.is_ascii_digit()) || code == "2A" || code == "2B");

@@ -29,6 +29,8 @@ fn base(kind: Kind) -> Value {
         Kind::Measurement => json!({"territory_id": T, "indicator_id": O, "date": "2026-11-22", "value": 3}),
         Kind::Practice => json!({"title": "Référent unique"}),
         Kind::Attachment => json!({"territory_id": T, "name": "photo.jpg", "sha256": SHA, "size": 10}),
+        Kind::CommonGoal => json!({"territory_id": T, "goal": "Aucun élève sans solution à la rentrée"}),
+        Kind::Charter => json!({"territory_id": T}),
     }
 }
 
@@ -68,6 +70,8 @@ fn every_rule_of_every_kind_refuses_with_its_field_named() {
         (Kind::Territory, json!({"communes": secret}), "communes"),
         (Kind::Territory, json!({"colour": "rouge"}), "colour"),
         (Kind::Territory, json!({"name": null}), "name"),
+        (Kind::Territory, json!({"grid_checks": [{"code": secret, "checked_on": "2026-01-01"}]}), "grid_checks"),
+        (Kind::Territory, json!({"grid_checks": [{"code": "charte", "checked_on": secret}]}), "grid_checks.checked_on"),
         (Kind::Roadmap, json!({"launched_on": secret}), "launched_on"),
         (Kind::Roadmap, json!({"territory_id": secret}), "territory_id"),
         (Kind::Roadmap, json!({"objectives": [secret, 3]}), "objectives[1]"),
@@ -126,6 +130,15 @@ fn every_rule_of_every_kind_refuses_with_its_field_named() {
         (Kind::Attachment, json!({"name": ""}), "name"),
         (Kind::Attachment, json!({"sha256": "abc"}), "sha256"),
         (Kind::Attachment, json!({"size": -3}), "size"),
+        (Kind::CommonGoal, json!({"goal": " "}), "goal"),
+        (Kind::CommonGoal, json!({"agreed_on": secret}), "agreed_on"),
+        (Kind::CommonGoal, json!({"indicator_ids": [secret]}), "indicator_ids[0]"),
+        (Kind::Charter, json!({"status": secret}), "status"),
+        (Kind::Charter, json!({"status": "adoptee"}), "adopted_on"),
+        (Kind::Charter, json!({"adopted_on": "2026-02-30"}), "adopted_on"),
+        (Kind::Charter, json!({"partners": [{"organisation_id": O}, {"organisation_id": O}]}), "partners"),
+        (Kind::Charter, json!({"partners": [{"organisation_id": O, "representative": "y".repeat(201)}]}), "partners.representative"),
+        (Kind::Charter, json!({"partners": [{"organisation_id": secret}]}), "partners[0].organisation_id"),
     ];
     for (kind, change, field) in &table {
         let data = merged(base(*kind), change);
@@ -163,6 +176,8 @@ fn a_missing_optional_field_reads_as_none() {
         (Kind::Indicator, &["action_id", "baseline", "target"]),
         (Kind::Practice, &["territory_id", "action_id"]),
         (Kind::Attachment, &["record_id"]),
+        (Kind::CommonGoal, &["workshop_id", "agreed_on"]),
+        (Kind::Charter, &["adopted_on", "workshop_id"]),
     ];
     for (kind, fields) in optional {
         let data = validate(*kind, base(*kind)).unwrap_or_else(|e| panic!("{kind}: {e:?}")).data;

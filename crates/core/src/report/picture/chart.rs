@@ -34,13 +34,18 @@ pub fn chart_svg(input: &ChartInput) -> String {
         bars.push(("Référence".into(), b, "#95a5a6"));
     }
     let skip = input.measurements.len().saturating_sub(MAX_MEASUREMENTS);
-    for (date, value) in input.measurements.iter().skip(skip).filter(|(_, v)| v.is_finite()) {
-        bars.push((french::short_date(date), *value, "#1f5fa8"));
+    let shown: Vec<&(String, f64)> = input.measurements.iter().skip(skip).filter(|(_, v)| v.is_finite()).collect();
+    // Many bars: the year on two digits, so that the dates below them stay apart.
+    let crowded = shown.len() > 4;
+    for (date, value) in shown {
+        let label = french::short_date(date);
+        let label = if crowded && label.len() == 10 { format!("{}{}", &label[..6], &label[8..]) } else { label };
+        bars.push((label, *value, "#1f5fa8"));
     }
     let target = input.target.filter(|t| t.is_finite());
     let values = bars.iter().map(|b| b.1).chain(target);
     let (mut lo, mut hi) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    if hi - lo < f64::EPSILON {
+    if (hi - lo).abs() < f64::EPSILON {
         hi = lo + 1.0;
     }
     hi += (hi - lo) * 0.12;

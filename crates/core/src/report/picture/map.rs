@@ -12,9 +12,9 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::{escape, n, shorten, FONT_FAMILY};
-use crate::report::french;
 use crate::domain::vocabulary::ActorCategory;
 use crate::domain::RecordId;
+use crate::report::french;
 
 /// An organisation on the map.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -96,9 +96,7 @@ pub fn category_colour(category: ActorCategory) -> &'static str {
 /// Places `nodes` on the ring: by category in the list's order, then by name, then by id.
 pub fn layout(nodes: &[MapNode]) -> Layout {
     let mut sorted: Vec<&MapNode> = nodes.iter().collect();
-    sorted.sort_by(|a, b| {
-        a.category.cmp(&b.category).then_with(|| a.name.cmp(&b.name)).then_with(|| a.id.cmp(&b.id))
-    });
+    sorted.sort_by(|a, b| a.category.cmp(&b.category).then_with(|| a.name.cmp(&b.name)).then_with(|| a.id.cmp(&b.id)));
     sorted.dedup_by_key(|n| n.id);
     let count = sorted.len();
     // A gap between categories, worth one place each.
@@ -159,6 +157,10 @@ pub fn map_svg_with(input: &MapInput, layout: &Layout) -> String {
         .collect();
     // Lost links under the others, then the weaker under the stronger: the same order each time.
     links.sort_by_key(|l| (l.change != Some(LinkMark::Lost), l.intensity, l.from.min(l.to), l.from.max(l.to)));
+    // Hundreds of links would blacken the ring: the more there are, the fainter and thinner
+    // each one, so that where many cross still reads darker than where few do.
+    let crowd = (150.0 / links.len().max(1) as f64).sqrt().clamp(0.15, 1.0);
+    let thin = if links.len() > 300 { 0.55 } else { 1.0 };
     svg.push_str(r#"<g fill="none" stroke-linecap="round">"#);
     for link in &links {
         let (x1, y1, _) = layout.positions[&link.from];
@@ -184,14 +186,15 @@ pub fn map_svg_with(input: &MapInput, layout: &Layout) -> String {
         };
         let _ = write!(
             svg,
-            r#"<path d="M{} {}Q{} {} {} {}" stroke="{colour}" stroke-opacity="{opacity}" stroke-width="{}"{dash}/>"#,
+            r#"<path d="M{} {}Q{} {} {} {}" stroke="{colour}" stroke-opacity="{}" stroke-width="{}"{dash}/>"#,
             n(x1),
             n(y1),
             n(qx),
             n(qy),
             n(x2),
             n(y2),
-            n(width)
+            n(opacity * crowd),
+            n(width * thin)
         );
     }
     svg.push_str("</g>");
@@ -212,7 +215,8 @@ pub fn map_svg_with(input: &MapInput, layout: &Layout) -> String {
     for node in &nodes {
         let (x, y, _) = layout.positions[&node.id];
         let d = degree.get(&node.id).copied().unwrap_or(0) as f64;
-        let r = if small { 2.5 + d.sqrt() * 0.8 } else { 5.0 + d.sqrt() * 2.0 }.min(14.0) * if input.legend { 1.0 } else { 1.3 };
+        let r = if small { 2.5 + d.sqrt() * 0.8 } else { 5.0 + d.sqrt() * 2.0 }.min(14.0)
+            * if input.legend { 1.0 } else { 1.3 };
         let _ = write!(
             svg,
             r##"<circle cx="{}" cy="{}" r="{}" fill="{}" stroke="#ffffff" stroke-width="1.2"/>"##,
@@ -226,11 +230,19 @@ pub fn map_svg_with(input: &MapInput, layout: &Layout) -> String {
     // left to right on both halves).
     // A map without its legend is drawn small (two side by side): larger names.
     let scale = if input.legend { 1.0 } else { 1.35 };
-    let font = scale * if small { 10.0 } else if nodes.len() > 30 { 11.0 } else { 12.5 };
+    let font = scale
+        * if small {
+            10.0
+        } else if nodes.len() > 30 {
+            11.0
+        } else {
+            12.5
+        };
     for node in nodes.iter().filter(|n| named.contains(&n.id)) {
         let (x, y, angle) = layout.positions[&node.id];
         let (lx, ly) = (x + 13.0 * angle.cos(), y + 13.0 * angle.sin());
-        let (rotation, anchor) = if angle.cos() >= -1e-9 { (angle.to_degrees(), "start") } else { (angle.to_degrees() + 180.0, "end") };
+        let (rotation, anchor) =
+            if angle.cos() >= -1e-9 { (angle.to_degrees(), "start") } else { (angle.to_degrees() + 180.0, "end") };
         let _ = write!(
             svg,
             r##"<text x="{}" y="{}" font-size="{}" fill="#1b2733" text-anchor="{anchor}" dominant-baseline="central" transform="rotate({} {} {})">{}</text>"##,
@@ -306,7 +318,8 @@ fn legend(svg: &mut String, input: &MapInput) {
         n(x),
         n(y)
     );
-    for (i, (width, label)) in [(1.0, "1 — faible"), (2.4, "2 — moyenne"), (4.2, "3 — forte")].iter().enumerate() {
+    for (i, (width, label)) in [(1.0, "1 — faible"), (2.4, "2 — moyenne"), (4.2, "3 — forte")].iter().enumerate()
+    {
         let ly = y + 24.0 * (i as f64 + 1.0);
         let _ = write!(
             svg,
@@ -364,7 +377,12 @@ mod tests {
         let b = node("CS <Les Tilleuls>", ActorCategory::CentreSocial);
         let c = node("CCAS", ActorCategory::CommuneCcas);
         let links = vec![MapLink { from: a.id, to: b.id, intensity: 3, change: None }];
-        let one = MapInput { title: Some("Au 1er mars".into()), nodes: vec![a.clone(), b.clone(), c.clone()], links: links.clone(), legend: true };
+        let one = MapInput {
+            title: Some("Au 1er mars".into()),
+            nodes: vec![a.clone(), b.clone(), c.clone()],
+            links: links.clone(),
+            legend: true,
+        };
         let two = MapInput { nodes: vec![c, b, a], ..one.clone() };
         assert_eq!(map_svg(&one), map_svg(&two));
         let svg = map_svg(&one);
@@ -381,8 +399,10 @@ mod tests {
             .collect();
         let l = layout(&nodes);
         let angle = |id: &RecordId| l.positions[id].2;
-        let mut caf: Vec<f64> = nodes.iter().filter(|n| n.category == ActorCategory::Caf).map(|n| angle(&n.id)).collect();
-        let mut elus: Vec<f64> = nodes.iter().filter(|n| n.category == ActorCategory::Elus).map(|n| angle(&n.id)).collect();
+        let mut caf: Vec<f64> =
+            nodes.iter().filter(|n| n.category == ActorCategory::Caf).map(|n| angle(&n.id)).collect();
+        let mut elus: Vec<f64> =
+            nodes.iter().filter(|n| n.category == ActorCategory::Elus).map(|n| angle(&n.id)).collect();
         caf.sort_by(f64::total_cmp);
         elus.sort_by(f64::total_cmp);
         assert!(caf.last().unwrap() < elus.first().unwrap(), "one arc per category: {caf:?} {elus:?}");
