@@ -31,7 +31,11 @@ fn the_capability_grants_no_plugin_beyond_window_and_event_basics_the_open_and_s
         if p.is_object() {
             // « Ouvrir » a report: the opener's `open_path` only, scoped to DOCX files.
             assert_eq!(p["identifier"], "opener:allow-open-path", "unexpected scoped permission {p}");
-            assert_eq!(p["allow"], serde_json::json!([{ "path": "**/*.[dD][oO][cC][xX]" }]), "open_path reaches DOCX files only");
+            assert_eq!(
+                p["allow"],
+                serde_json::json!([{ "path": "**/*.[dD][oO][cC][xX]" }]),
+                "open_path reaches DOCX files only"
+            );
             assert!(p.get("deny").is_none_or(|d| d.is_array()));
             continue;
         }

@@ -19,7 +19,7 @@ use maillage_core::api::*;
 use maillage_core::domain::kinds::*;
 use maillage_core::domain::vocabulary::{
     ActionStatus, ActorCategory, Attendance, ConsentStatus, Engagement, InterventionField, InterviewStatus, LinkKind,
-    CharterStatus, MethodStep, PracticeStatus, TerritoryKind, WorkshopKind,
+    CharterStatus, GridPractice, MethodStep, PracticeStatus, TerritoryKind, WorkshopKind,
 };
 use maillage_core::domain::{DeviceId, Kind, Record, RecordId};
 use ts_rs::{Config, TS};
@@ -182,6 +182,7 @@ fn generate(dir: &Path) {
         ActionStatus,
         PracticeStatus,
         CharterStatus,
+        GridPractice,
         MethodStep,
     );
 

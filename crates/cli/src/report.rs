@@ -1,8 +1,9 @@
-//! `maillage report diagnostic | evaluation`: the documents of the method as DOCX files.
+//! `maillage report diagnostic | evaluation | charter`: the documents of the method as DOCX files.
 //!
 //! ```text
 //! maillage report diagnostic --territory ID --out diagnostic.docx
 //! maillage report evaluation --territory ID --from 2026-01-01 --to 2026-11-30 --out evaluation.docx
+//! maillage report charter --territory ID --out charte.docx
 //! ```
 
 use std::io::Write;
@@ -48,6 +49,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The charte de coopération to circulate and sign: values, rules, objectives, the common
+    /// goal, the partners, a signature block per partner.
+    Charter {
+        #[arg(long, value_name = "ID", value_parser = crate::parse_id)]
+        territory: RecordId,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
@@ -58,6 +71,9 @@ pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode,
         }
         Command::Evaluation { territory, from, to, out: file, force, json } => {
             (api.report_evaluation_to(&ReportRequest { territory_id: territory, out: file, force }, &from, &to)?, json)
+        }
+        Command::Charter { territory, out: file, force, json } => {
+            (api.report_charter(&ReportRequest { territory_id: territory, out: file, force })?, json)
         }
     };
     print(out, &written, json)?;

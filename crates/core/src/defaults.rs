@@ -152,5 +152,9 @@ mod tests {
     #[test]
     fn the_best_practice_grid_has_its_nine_rows() {
         assert_eq!(good_practices().len(), 9);
+        // The grid's rows carry the codes of the closed list, in its order.
+        let codes: Vec<String> = good_practices().into_iter().map(|g| g.code).collect();
+        let list: Vec<&str> = crate::domain::vocabulary::GridPractice::ALL.iter().map(|g| g.code()).collect();
+        assert_eq!(codes, list);
     }
 }

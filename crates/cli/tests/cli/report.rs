@@ -104,7 +104,7 @@ fn target_dir() -> PathBuf {
 
 /// The PDF's text as LibreOffice laid it out (spaces normalised, typographic apostrophes
 /// straight), after rendering its pages to `target/screenshots/<name>-N.png`.
-fn read_as_pdf(docx: &Path, name: &str) -> String {
+pub(crate) fn read_as_pdf(docx: &Path, name: &str) -> String {
     let dir = docx.parent().unwrap();
     let profile = dir.join("lo-profile");
     let out = Command::new("soffice")
@@ -129,7 +129,7 @@ fn read_as_pdf(docx: &Path, name: &str) -> String {
     String::from_utf8_lossy(&text.stdout).replace(['\u{a0}', '\u{202f}'], " ").replace('’', "'")
 }
 
-fn assert_holds(text: &str, expected: &[&str]) {
+pub(crate) fn assert_holds(text: &str, expected: &[&str]) {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for e in expected {
         assert!(flat.contains(e), "the PDF's text lacks « {e} »:\n{flat}");

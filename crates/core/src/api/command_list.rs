@@ -161,6 +161,8 @@ commands! {
     /// Ticks (with a note) or unticks an item of the grid by hand: an edit of the territory.
     set_grid_check(territory_id: RecordId, code: String, checked: bool, note: Option<String>) -> CooperationGrid
         => api.set_grid_check(territory_id, &code, checked, note.as_deref().unwrap_or(""));
+    /// The territory's charter as a DOCX to circulate and sign (a signature block per partner).
+    report_charter(request: ReportRequest) -> ReportWritten => api.report_charter(&request);
     /// Headquarters: how many territories have ticked each good practice of the grid.
     national_grid() -> Vec<GridCount> => api.national_grid();
 }

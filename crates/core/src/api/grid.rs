@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::method::{plural, Facts};
 use super::*;
 use crate::domain::kinds::{GridCheck, Territory};
+use crate::domain::vocabulary::GridPractice;
 
 /// One good practice of the grid, for one territory.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -116,7 +117,7 @@ impl Api {
             .into_iter()
             .map(|g| {
                 let (from_records, evidence, kind) = evidence(&g.code, &facts);
-                let by_hand = checks.iter().find(|c| c.code == g.code).cloned();
+                let by_hand = checks.iter().find(|c| c.code.code() == g.code).cloned();
                 GridItem {
                     done: from_records || by_hand.is_some(),
                     code: g.code,
@@ -137,15 +138,15 @@ impl Api {
     /// Ticks (with a note, today) or unticks an item of the grid by hand: an edit of the
     /// territory, which travels.
     pub fn set_grid_check(&self, territory: RecordId, code: &str, checked: bool, note: &str) -> ApiResult<CooperationGrid> {
-        if !crate::defaults::good_practices().iter().any(|g| g.code == code) {
+        let Some(code) = GridPractice::ALL.iter().copied().find(|g| g.code() == code) else {
             return Err(Error::Invalid(kinds::Invalid::new("code", "ce n'est pas un code de la grille de coopération")).into());
-        }
+        };
         let record = self.get(Kind::Territory, territory)?;
         let mut data = record.data.clone();
         let mut checks: Vec<GridCheck> = serde_json::from_value(data["grid_checks"].clone()).unwrap_or_default();
         checks.retain(|c| c.code != code);
         if checked {
-            checks.push(GridCheck { code: code.to_string(), checked_on: crate::privacy::today(), note: note.trim().to_string() });
+            checks.push(GridCheck { code, checked_on: crate::privacy::today(), note: note.trim().to_string() });
         }
         data["grid_checks"] = serde_json::to_value(&checks).map_err(Error::from)?;
         self.put(Kind::Territory, Some(territory), data)?;

@@ -3,6 +3,7 @@
 
 mod analysis;
 mod attachments;
+mod charter;
 mod conflicts;
 pub mod dispatch;
 mod dpo;

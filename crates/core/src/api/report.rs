@@ -42,7 +42,7 @@ pub struct ReportWritten {
     pub bytes: u64,
 }
 
-fn data<T: serde::de::DeserializeOwned>(r: &Record) -> Option<T> {
+pub(super) fn data<T: serde::de::DeserializeOwned>(r: &Record) -> Option<T> {
     serde_json::from_value(r.data.clone()).ok()
 }
 
@@ -50,8 +50,13 @@ fn refuse(field: &str, message: &str) -> ApiError {
     Error::Invalid(kinds::Invalid { field: field.into(), message: message.into() }).into()
 }
 
-fn report_failed() -> ApiError {
-    Error::io(PathBuf::new(), std::io::Error::other("le document n'a pas pu être composé")).into()
+pub(super) fn report_failed() -> ApiError {
+    // Never the user's input (every text is escaped): a fault of ours, named as such.
+    ApiError {
+        code: super::ErrorCode::Internal,
+        message: "le document n'a pas pu être composé : signalez-le avec le journal de Maillage".into(),
+        field: None,
+    }
 }
 
 impl Api {
@@ -113,7 +118,7 @@ impl Api {
         Ok(map_svg(&report::map_of(&network, at.map(|d| format!("Au {}", french::long_date(d))), true)))
     }
 
-    fn check_report_out(&self, req: &ReportRequest) -> ApiResult<()> {
+    pub(super) fn check_report_out(&self, req: &ReportRequest) -> ApiResult<()> {
         if req.out.as_os_str().is_empty() {
             return Err(refuse("out", "indiquez où écrire le document"));
         }
@@ -124,7 +129,7 @@ impl Api {
         Ok(())
     }
 
-    fn write_report(&self, req: &ReportRequest, bytes: &[u8]) -> ApiResult<ReportWritten> {
+    pub(super) fn write_report(&self, req: &ReportRequest, bytes: &[u8]) -> ApiResult<ReportWritten> {
         // Checked again: the file may have appeared while the document was being composed.
         output::check_output(self.store_path(), &req.out, OutputKind::Document, req.force)?;
         let written = crate::national::write_atomically(&req.out, |mut file| {
@@ -136,7 +141,7 @@ impl Api {
     }
 
     /// The cover and the plan's actions (in the plan's order, with their ids).
-    fn cover_and_actions(
+    pub(super) fn cover_and_actions(
         &self,
         territory_id: RecordId,
         period: Option<(String, String)>,

@@ -95,7 +95,7 @@ pub fn charter_docx(c: &CharterDocument) -> Result<Vec<u8>, ReportError> {
             .iter()
             .map(|p| vec![p.organisation.clone(), p.category.clone(), p.interest.clone(), p.commitments.clone()])
             .collect();
-        doc.table(&["Structure", "Catégorie", "Son intérêt à coopérer", "Ses engagements"], &rows, &[22, 18, 30, 30]);
+        doc.table(&["Structure", "Catégorie", "Son intérêt à coopérer", "Ses engagements"], &rows, &[2300, 1700, 2838, 2800]);
     }
 
     doc.heading1("Signatures");

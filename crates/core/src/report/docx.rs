@@ -336,3 +336,47 @@ fn looks_numeric(text: &str) -> bool {
         && t.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '−' | '→'))
         && t.chars().any(|c| c.is_ascii_digit())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn part(docx: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+        let mut text = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+        text
+    }
+
+    #[test]
+    fn headings_are_word_s_own_styles_listed_in_the_sommaire_and_pages_are_numbered() {
+        let mut doc = Document::new("Diagnostic");
+        doc.contents();
+        doc.heading1("Freins à la coopération");
+        doc.heading2("Éléments de langage");
+        doc.paragraph("Texte : « mot ».");
+        let bytes = doc.into_bytes().unwrap();
+        let styles = part(&bytes, "word/styles.xml");
+        for (id, name) in [("Heading1", "heading 1"), ("Heading2", "heading 2")] {
+            let at = styles.find(&format!(r#"w:styleId="{id}""#)).expect("the heading style is defined");
+            assert!(styles[at..].contains(&format!(r#"<w:name w:val="{name}""#)), "Word finds headings by this name");
+        }
+        let body = part(&bytes, "word/document.xml");
+        assert!(body.contains(r#"<w:pStyle w:val="Heading2" />"#));
+        let sommaire = body.find("Sommaire").unwrap();
+        let entry = body.find("PAGEREF _Toc00000002").expect("the Sommaire points to the second heading");
+        let heading = body.find(r#"w:name="_Toc00000002""#).expect("the heading carries its bookmark");
+        assert!(sommaire < entry && entry < heading, "the Sommaire comes before the headings it lists");
+        assert!(body.contains("Texte\u{a0}: «\u{a0}mot\u{a0}»."), "French typography");
+        let footers: String = (1..=3)
+            .filter_map(|i| {
+                let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).ok()?;
+                let mut text = String::new();
+                zip.by_name(&format!("word/footer{i}.xml")).ok()?.read_to_string(&mut text).ok()?;
+                Some(text)
+            })
+            .collect();
+        assert!(footers.contains(">PAGE<") && footers.contains(">NUMPAGES<"), "page N sur M: {footers}");
+    }
+}

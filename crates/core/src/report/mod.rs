@@ -6,12 +6,14 @@
 //! these structs) and hands over plain structs; this module draws the pictures (`picture/`)
 //! and writes the document (`docx.rs`), with French typography (`french.rs`). No store, no I/O.
 
+mod charter;
 mod diagnostic;
 mod docx;
 mod evaluation;
 pub mod french;
 pub mod picture;
 
+pub use charter::{charter_docx, CharterDocument, CharterPartnerLine};
 pub use diagnostic::{diagnostic_docx, ActionLine, CategoryMet, Cover, Diagnostic, RoadmapPart, ThemePart, Verbatim};
 pub use evaluation::{evaluation_docx, Evaluation, IndicatorPart};
 

@@ -76,6 +76,7 @@ export interface Commands {
   report_evaluation: { args: { request: ReportRequest, from: string, to: string, }; result: ReportWritten };
   cooperation_grid: { args: { territoryId: RecordId, }; result: CooperationGrid };
   set_grid_check: { args: { territoryId: RecordId, code: string, checked: boolean, note?: string | null, }; result: CooperationGrid };
+  report_charter: { args: { request: ReportRequest, }; result: ReportWritten };
   national_grid: { args: Record<string, never>; result: Array<GridCount> };
 }
 
@@ -155,6 +156,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "report_evaluation",
   "cooperation_grid",
   "set_grid_check",
+  "report_charter",
   "national_grid",
 ];
 

@@ -45,6 +45,7 @@ export type { GoodPractice } from "./GoodPractice";
 export type { GridCheck } from "./GridCheck";
 export type { GridCount } from "./GridCount";
 export type { GridItem } from "./GridItem";
+export type { GridPractice } from "./GridPractice";
 export type { GuideQuestion } from "./GuideQuestion";
 export type { GuideSection } from "./GuideSection";
 export type { HqWorkspaceKeys } from "./HqWorkspaceKeys";

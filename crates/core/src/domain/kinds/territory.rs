@@ -47,7 +47,7 @@ pub struct Territory {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GridCheck {
-    pub code: String,
+    pub code: GridPractice,
     pub checked_on: String,
     #[serde(default)]
     pub note: String,
@@ -70,14 +70,10 @@ impl KindData for Territory {
         max_len("name", &self.name, 200)?;
         check_opt_date("end_date", &self.end_date)?;
         check_opt_date("purged_on", &self.purged_on)?;
-        let codes: Vec<String> = crate::defaults::good_practices().into_iter().map(|g| g.code).collect();
         let mut seen = std::collections::HashSet::new();
         for check in &self.grid_checks {
-            if !codes.contains(&check.code) || !seen.insert(check.code.as_str()) {
-                return Err(Invalid::new(
-                    "grid_checks",
-                    "le champ « grid_checks » attend les codes de la grille de coopération, chacun une fois",
-                ));
+            if !seen.insert(check.code) {
+                return Err(Invalid::new("grid_checks", "une pratique de la grille figure deux fois dans « grid_checks »"));
             }
             check_date("grid_checks.checked_on", &check.checked_on)?;
             max_len("grid_checks.note", &check.note, 2000)?;
