@@ -140,6 +140,7 @@ fn generate(dir: &Path) {
         ReportWritten,
         // the cooperation grid, the common goal and the charter
         CooperationGrid,
+        ComparisonMaps,
         GridItem,
         GridCount,
         GridCheck,

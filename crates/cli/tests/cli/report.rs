@@ -188,6 +188,16 @@ fn the_diagnostic_opens_in_libreoffice_with_its_sections_figures_and_only_consen
 fn the_evaluation_shows_indicators_actions_and_the_map_at_both_dates() {
     let s = Store::new();
     let t = territory(&s);
+    // Two of the three structures signed the charter in May.
+    let orgs: Vec<Value> = serde_json::from_str::<Value>(&s.ok(&["record", "list", "organisation", "--territory", &t, "--json"]))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["data"]["name"] != "Collège Paul Éluard")
+        .map(|o| json!({"organisation_id": o["id"]}))
+        .collect();
+    put(&s, "charter", json!({"territory_id": t, "partners": orgs, "status": "adoptee", "adopted_on": "2026-05-12"}));
     let dir = tempfile::tempdir().unwrap();
     let docx = dir.path().join("evaluation.docx");
     s.ok(&[
@@ -221,6 +231,9 @@ fn the_evaluation_shows_indicators_actions_and_the_map_at_both_dates() {
             "Liens renforcés",
             "Liens nouveaux",
             "Centre social La Passerelle",
+            "Adhésion à la charte de coopération",
+            "Charte adoptée le 12 mai 2026 par 2 partenaires",
+            "2 structures du réseau sur 3 ont signé la charte",
         ],
     );
     assert!(!text.contains("Zanzibar"), "a refused person's words reached the evaluation");

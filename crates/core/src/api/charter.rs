@@ -10,6 +10,14 @@ use crate::domain::kinds::{Charter, CommonGoal, Indicator, Organisation, Worksho
 use crate::domain::vocabulary::CharterStatus;
 use crate::report::{charter_docx, CharterDocument, CharterPartnerLine};
 
+/// The two maps of a comparison, as SVG.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ComparisonMaps {
+    pub before: String,
+    pub after: String,
+}
+
 impl Api {
     /// The charter of `request.territory_id` as a DOCX file (an earlier document at the same
     /// place is replaced only with `force`). A territory without a charter is refused.
@@ -76,12 +84,40 @@ impl Api {
         Ok(charters.pop().map(|(c, id, _)| (c, id)))
     }
 
+    /// The organisations that signed the territory's adopted charter (none without one).
+    pub(crate) fn signatories(&self, territory: RecordId) -> ApiResult<Vec<RecordId>> {
+        Ok(match self.charter_of(territory)? {
+            Some((c, _)) if c.status == CharterStatus::Adoptee => c.partners.iter().map(|p| p.organisation_id).collect(),
+            _ => Vec::new(),
+        })
+    }
+
+    /// The adopted charter's day and its partners' names, for the evaluation.
+    pub(crate) fn charter_adherence(&self, territory: RecordId) -> ApiResult<Option<(String, Vec<String>)>> {
+        let Some((c, _)) = self.charter_of(territory)? else { return Ok(None) };
+        let (CharterStatus::Adoptee, Some(day)) = (c.status, c.adopted_on) else { return Ok(None) };
+        let names: HashMap<RecordId, String> = self
+            .list(Kind::Organisation, Some(territory))?
+            .iter()
+            .filter_map(|r| Some((r.id, data::<Organisation>(r)?.name)))
+            .collect();
+        Ok(Some((day, c.partners.iter().filter_map(|p| names.get(&p.organisation_id).cloned()).collect())))
+    }
+
+    /// The maps of `territory` at `from` and `to` as SVG (one layout, the changes marked on the
+    /// later one, signatories of the charter ringed): the window's « comparer deux dates ».
+    pub fn comparison_map_svgs(&self, territory: RecordId, from: &str, to: &str) -> ApiResult<ComparisonMaps> {
+        let comparison = self.analysis_compare(territory, from, to)?;
+        let (before, after) = crate::report::comparison_svgs(&comparison, &self.signatories(territory)?);
+        Ok(ComparisonMaps { before, after })
+    }
+
     /// The common goal agreed on last: goal, scenario and the names of its indicators.
     fn agreed_goal(&self, territory: RecordId) -> ApiResult<Option<(String, String, Vec<String>)>> {
         let goal = self
             .list(Kind::CommonGoal, Some(territory))?
             .iter()
-            .filter_map(|r| data::<CommonGoal>(r))
+            .filter_map(data::<CommonGoal>)
             .filter(|g| g.agreed_on.is_some())
             .max_by(|a, b| a.agreed_on.cmp(&b.agreed_on));
         let Some(goal) = goal else { return Ok(None) };

@@ -149,6 +149,10 @@ commands! {
     /// The cooperation map at a date as SVG: the drawing the reports carry.
     cooperation_map_svg(territory_id: RecordId, at: Option<String>) -> String
         => api.cooperation_map_svg(territory_id, at.as_deref());
+    /// « Comparer deux dates »: the two maps (one layout, changes marked on the later one,
+    /// signatories of the charter ringed).
+    comparison_map_svgs(territory_id: RecordId, from: String, to: String) -> ComparisonMaps
+        => api.comparison_map_svgs(territory_id, &from, &to);
     /// The diagnostic partagé as a DOCX file, where the person chose in the system's save dialog
     /// (an earlier report is replaced only with `force`).
     report_diagnostic(request: ReportRequest) -> ReportWritten => api.report_diagnostic_to(&request);

@@ -39,6 +39,7 @@ pub use crate::store::conflicts::{ConflictStatus, Resolution};
 pub use crate::store::search::{SearchHit, SnippetPart};
 pub use crate::sync::merge::KindReport;
 pub use analysis::*;
+pub use charter::ComparisonMaps;
 pub use conflicts::*;
 pub use dpo::*;
 pub use encryption::*;

@@ -105,8 +105,14 @@ impl Api {
                 met: i.met,
             })
             .collect();
-        let evaluation =
-            Evaluation { cover, indicators, actions: actions.into_iter().map(|(_, a)| a).collect(), comparison };
+        let evaluation = Evaluation {
+            cover,
+            indicators,
+            actions: actions.into_iter().map(|(_, a)| a).collect(),
+            comparison,
+            signatories: self.signatories(req.territory_id)?,
+            charter: self.charter_adherence(req.territory_id)?,
+        };
         let bytes = report::evaluation_docx(&evaluation).map_err(|_| report_failed())?;
         self.write_report(req, &bytes)
     }
@@ -115,7 +121,8 @@ impl Api {
     /// SVG, with its legend: the drawing the reports carry, for the window.
     pub fn cooperation_map_svg(&self, territory_id: RecordId, at: Option<&str>) -> ApiResult<String> {
         let network = self.analysis_network(territory_id, at)?;
-        Ok(map_svg(&report::map_of(&network, at.map(|d| format!("Au {}", french::long_date(d))), true)))
+        let signatories = self.signatories(territory_id)?;
+        Ok(map_svg(&report::map_of(&network, at.map(|d| format!("Au {}", french::long_date(d))), true, &signatories)))
     }
 
     pub(super) fn check_report_out(&self, req: &ReportRequest) -> ApiResult<()> {
@@ -251,6 +258,7 @@ impl Api {
             roadmap,
             interviews: interviews.len() as u32,
             met,
+            signatories: self.signatories(territory_id)?,
             network,
             themes: parts,
             actions: actions.into_iter().map(|(_, a)| a).collect(),

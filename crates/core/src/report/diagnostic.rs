@@ -88,6 +88,8 @@ pub struct Diagnostic {
     pub interviews: u32,
     pub met: Vec<CategoryMet>,
     pub network: Network,
+    /// The organisations that signed the adopted charter (marked on the map).
+    pub signatories: Vec<crate::domain::RecordId>,
     pub themes: Vec<ThemePart>,
     pub actions: Vec<ActionLine>,
     /// Dated meetings to come, already written (« 12 mars 2026 — COPIL : … »).
@@ -116,7 +118,7 @@ pub fn diagnostic_docx(d: &Diagnostic) -> Result<Vec<u8>, ReportError> {
 
     doc.heading1("La carte de coopération");
     let at = d.network.at.as_deref().map(french::long_date);
-    let map_input = map_of(&d.network, None, true);
+    let map_input = map_of(&d.network, None, true, &d.signatories);
     let png = render_png(&map::map_svg(&map_input), super::map_scale(map_input.nodes.len(), 1.5))?;
     let caption = match &at {
         Some(at) => format!("Les structures du territoire et leurs liens de coopération au {at}."),

@@ -10,6 +10,7 @@ use crate::domain::vocabulary::ActionStatus;
 use super::diagnostic::{cover, ActionLine, Cover};
 use super::docx::{Document, TEXT_WIDTH};
 use super::picture::map::{layout, map_svg_with, LinkMark, MapLink};
+use crate::domain::RecordId;
 use super::picture::{chart, render_png};
 use super::{french, map_of, ReportError};
 
@@ -37,6 +38,22 @@ pub struct Evaluation {
     pub indicators: Vec<IndicatorPart>,
     pub actions: Vec<ActionLine>,
     pub comparison: NetworkComparison,
+    /// The organisations that signed the adopted charter (marked on the maps).
+    pub signatories: Vec<RecordId>,
+    /// The adopted charter: its day and its partners' names.
+    pub charter: Option<(String, Vec<String>)>,
+}
+
+/// The maps of a comparison as SVG, before and after, with one layout for both (every structure
+/// at the same place) and the changes marked on the later one: what the evaluation shows, and the
+/// window's « comparer deux dates ».
+pub fn comparison_svgs(c: &NetworkComparison, signatories: &[RecordId]) -> (String, String) {
+    let all = map_of(&c.network_to, None, false, signatories);
+    let places = layout(&all.nodes);
+    let before = map_of(&c.network_from, None, false, signatories);
+    let mut after = map_of(&c.network_to, None, false, signatories);
+    mark_changes(&mut after.links, c);
+    (map_svg_with(&before, &places), map_svg_with(&after, &places))
 }
 
 /// At most this many changed links listed per kind of change.
@@ -58,17 +75,28 @@ pub fn evaluation_docx(e: &Evaluation) -> Result<Vec<u8>, ReportError> {
     let c = &e.comparison;
     let (from, to) = (french::long_date(&c.from), french::long_date(&c.to));
     doc.heading1("La coopération entre les deux dates");
-    // One layout for both dates: every structure sits at the same place on both maps.
-    let all = map_of(&c.network_to, None, false);
-    let places = layout(&all.nodes);
-    // The dates are the captions below the maps.
-    let before = map_of(&c.network_from, None, false);
-    let mut after = map_of(&c.network_to, None, false);
-    mark_changes(&mut after.links, c);
-    let scale = super::map_scale(all.nodes.len(), 1.1);
-    let left = render_png(&map_svg_with(&before, &places), scale)?;
-    let right = render_png(&map_svg_with(&after, &places), scale)?;
+    // One layout for both dates; the dates are the captions below the maps.
+    let (before, after) = comparison_svgs(c, &e.signatories);
+    let scale = super::map_scale(c.network_to.nodes.len().max(c.network_from.nodes.len()), 1.1);
+    let left = render_png(&before, scale)?;
+    let right = render_png(&after, scale)?;
     doc.pictures_side_by_side((&left, &format!("Au {from}")), (&right, &format!("Au {to} : en vert les liens nouveaux, en bleu renforcés, en orange affaiblis, en rouge pointillé perdus")));
+    if let Some((adopted_on, partners)) = &e.charter {
+        doc.heading2("Adhésion à la charte de coopération");
+        doc.paragraph(&format!(
+            "Charte adoptée le {} par {} : {}. Sur les cartes, un cercle entoure les signataires.",
+            french::long_date(adopted_on),
+            french::count(partners.len(), "partenaire", "partenaires"),
+            partners.join(", ")
+        ));
+        let in_network = c.network_to.nodes.iter().filter(|n| e.signatories.contains(&n.organisation_id)).count();
+        doc.paragraph(&format!(
+            "Au {to}, {} du réseau sur {} {} signé la charte.",
+            french::count(in_network, "structure", "structures"),
+            c.network_to.nodes.len(),
+            if in_network > 1 { "ont" } else { "a" }
+        ));
+    }
     doc.heading2("Mesures du réseau");
     let rows: Vec<Vec<String>> = c
         .measures

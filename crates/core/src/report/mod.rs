@@ -15,9 +15,10 @@ pub mod picture;
 
 pub use charter::{charter_docx, CharterDocument, CharterPartnerLine};
 pub use diagnostic::{diagnostic_docx, ActionLine, CategoryMet, Cover, Diagnostic, RoadmapPart, ThemePart, Verbatim};
-pub use evaluation::{evaluation_docx, Evaluation, IndicatorPart};
+pub use evaluation::{comparison_svgs, evaluation_docx, Evaluation, IndicatorPart};
 
 use crate::analysis::{Network, NetworkMeasures};
+use crate::domain::RecordId;
 use picture::map::{MapInput, MapLink, MapNode};
 
 /// Why a document could not be made (never the user's input: a bug of ours or the library's).
@@ -36,14 +37,20 @@ impl From<docx_rs::DocxError> for ReportError {
     }
 }
 
-/// The map of a network: its organisations and links.
-pub fn map_of(network: &Network, title: Option<String>, legend: bool) -> MapInput {
+/// The map of a network: its organisations (those in `signatories` marked as signatories of
+/// the charter) and links.
+pub fn map_of(network: &Network, title: Option<String>, legend: bool, signatories: &[RecordId]) -> MapInput {
     MapInput {
         title,
         nodes: network
             .nodes
             .iter()
-            .map(|n| MapNode { id: n.organisation_id, name: n.name.clone(), category: n.category })
+            .map(|n| MapNode {
+                id: n.organisation_id,
+                name: n.name.clone(),
+                category: n.category,
+                signatory: signatories.contains(&n.organisation_id),
+            })
             .collect(),
         links: network
             .edges

@@ -97,6 +97,13 @@ fn the_grid_ticks_itself_from_the_common_goal_the_charter_and_the_map() {
     api.put(Kind::Charter, Some(charter.id), adopted).unwrap();
     let grid = api.cooperation_grid(t).unwrap();
     assert_eq!(item(&grid, "charte"), (true, true, "Charte adoptée le 20/05/2026 (3 partenaires)".into()));
+    // The map rings the three signatories, and says what the ring means.
+    let ring = r##"fill="none" stroke="#1b2733" stroke-width="1.6""##;
+    let svg = api.cooperation_map_svg(t, None).unwrap();
+    assert_eq!(svg.matches(ring).count(), 3 + 1, "three ringed organisations and the legend's example");
+    assert!(svg.contains("signataire de la charte"));
+    let maps = api.comparison_map_svgs(t, "2026-01-01", "2026-06-01").unwrap();
+    assert_eq!(maps.after.matches(ring).count(), 3);
     // The same partner twice is refused.
     let twice = json!({"territory_id": t, "partners": [{"organisation_id": orgs[0]}, {"organisation_id": orgs[0]}]});
     assert_eq!(api.put(Kind::Charter, None, twice).unwrap_err().field.as_deref(), Some("partners"));

@@ -19,6 +19,7 @@ export type { CheckReport } from "./CheckReport";
 export type { ChecklistItem } from "./ChecklistItem";
 export type { Choice } from "./Choice";
 export type { CommonGoalData } from "./CommonGoalData";
+export type { ComparisonMaps } from "./ComparisonMaps";
 export type { ConflictStatus } from "./ConflictStatus";
 export type { ConflictView } from "./ConflictView";
 export type { Consent } from "./Consent";

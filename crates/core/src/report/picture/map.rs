@@ -23,6 +23,8 @@ pub struct MapNode {
     pub id: RecordId,
     pub name: String,
     pub category: ActorCategory,
+    /// Signed the territory's adopted charter: drawn with a ring.
+    pub signatory: bool,
 }
 
 /// What became of a link between two dates (the later map shows it).
@@ -67,9 +69,10 @@ pub struct Layout {
 }
 
 const RING: f64 = 225.0;
-const CX: f64 = 400.0;
-const CY: f64 = 410.0;
-const MAP_WIDTH: f64 = 800.0;
+// Room around the ring for names of 26 characters on every side, and the title above.
+const CX: f64 = 430.0;
+const CY: f64 = 475.0;
+const MAP_WIDTH: f64 = 860.0;
 const LEGEND_WIDTH: f64 = 330.0;
 /// Beyond this many organisations, only the most connected are named.
 const NAMED_ALL_UP_TO: usize = 60;
@@ -225,6 +228,15 @@ pub fn map_svg_with(input: &MapInput, layout: &Layout) -> String {
             n(r),
             category_colour(node.category)
         );
+        if node.signatory {
+            let _ = write!(
+                svg,
+                r##"<circle cx="{}" cy="{}" r="{}" fill="none" stroke="#1b2733" stroke-width="1.6"/>"##,
+                n(x),
+                n(y),
+                n(r + 3.5)
+            );
+        }
     }
     // Names along the radius, outside the ring: they never overlap their neighbours' (read
     // left to right on both halves).
@@ -283,9 +295,16 @@ fn has_changes(input: &MapInput) -> bool {
     input.links.iter().any(|l| l.change.is_some())
 }
 
+fn has_signatories(input: &MapInput) -> bool {
+    input.nodes.iter().any(|n| n.signatory)
+}
+
 fn legend_height(input: &MapInput) -> f64 {
     let rows = categories_present(input).len() as f64;
-    60.0 + rows * 24.0 + 120.0 + if has_changes(input) { 130.0 } else { 0.0 }
+    60.0 + rows * 24.0
+        + 120.0
+        + if has_changes(input) { 130.0 } else { 0.0 }
+        + if has_signatories(input) { 34.0 } else { 0.0 }
 }
 
 fn legend(svg: &mut String, input: &MapInput) {
@@ -333,8 +352,22 @@ fn legend(svg: &mut String, input: &MapInput) {
             n(ly)
         );
     }
+    y += 24.0 * 3.0;
+    if has_signatories(input) {
+        y += 34.0;
+        let _ = write!(
+            svg,
+            r##"<circle cx="{}" cy="{}" r="6" fill="#8a9aaa"/><circle cx="{}" cy="{}" r="9.5" fill="none" stroke="#1b2733" stroke-width="1.6"/><text x="{}" y="{}" font-size="12" fill="#1b2733">signataire de la charte</text>"##,
+            n(x + 7.0),
+            n(y - 4.0),
+            n(x + 7.0),
+            n(y - 4.0),
+            n(x + 22.0),
+            n(y)
+        );
+    }
     if has_changes(input) {
-        y += 24.0 * 3.0 + 40.0;
+        y += 40.0;
         let _ = write!(
             svg,
             r##"<text x="{}" y="{}" font-size="15" font-weight="600" fill="#1b2733">Évolution</text>"##,
@@ -368,7 +401,7 @@ mod tests {
     use super::*;
 
     fn node(name: &str, category: ActorCategory) -> MapNode {
-        MapNode { id: RecordId::new(), name: name.into(), category }
+        MapNode { id: RecordId::new(), name: name.into(), category, signatory: false }
     }
 
     #[test]
