@@ -137,6 +137,9 @@ fn surveyed(api: &Api, territory: &str) {
     .unwrap();
 }
 
+/// Headquarters' passphrase (its store must be encrypted).
+const HQ_PASSPHRASE: &str = "la phrase de passe du siege";
+
 async fn screenshot_at(app: &App, id: &str, name: &str) -> Result<PathBuf> {
     app.show(id).await?;
     app.screenshot(name).await
@@ -157,8 +160,16 @@ async fn headquarters_imports_a_folder_of_sealed_bundles_sees_every_territory_dr
     app.wait_for("first-launch").await?;
     app.click("workspace-siege").await?;
     app.fill("facilitator-input", "Equipe nationale").await?;
+    // Headquarters' store must be encrypted: the passphrase is asked on the same card.
+    let why = app.text("first-passphrase-why").await?;
+    assert!(why.contains("Obligatoire pour le siège national"), "the card says the passphrase is required: {why}");
+    app.fill("first-passphrase-new", HQ_PASSPHRASE).await?;
+    app.fill("first-passphrase-confirm", HQ_PASSPHRASE).await?;
     app.screenshot("90-siege-premier-lancement").await?;
     app.click("init-submit").await?;
+    app.wait_for("recovery-code-screen").await?;
+    app.click("recovery-noted").await?;
+    app.click("recovery-continue").await?;
     app.wait_for("hq-keys-screen").await?;
     let recipient = app.text("hq-recipient").await?;
     assert!(recipient.starts_with("age1"), "headquarters' public key is shown to give to facilitators: {recipient}");
@@ -221,7 +232,10 @@ async fn headquarters_imports_a_folder_of_sealed_bundles_sees_every_territory_dr
         assert!(key.contains("à vérifier"), "a first bundle from a device: its fingerprint is to check: {key}");
     }
     assert!(app.text("import-territories-0").await?.contains("Quartier des Tilleuls"));
-    assert!(Api::open(&store)?.national_status()?.is_empty(), "nothing is imported before « Importer tout »");
+    assert!(
+        Api::open_with_passphrase(&store, HQ_PASSPHRASE)?.national_status()?.is_empty(),
+        "nothing is imported before « Importer tout »"
+    );
     screenshot_at(&app, "arrivals-summary", "92-siege-arrivees-verifiees").await?;
     app.click("arrivals-import-all").await?;
     app.wait_text("arrivals-outcome", "2 paquets importés").await?;
@@ -258,7 +272,7 @@ async fn headquarters_imports_a_folder_of_sealed_bundles_sees_every_territory_dr
     app.click("drill-tab-acteurs").await?;
     app.wait_for("actors").await?;
     assert!(!app.has("org-new").await, "no « Nouvelle structure » at headquarters");
-    let org = Api::open(&store)?
+    let org = Api::open_with_passphrase(&store, HQ_PASSPHRASE)?
         .list(Kind::Organisation, None)?
         .into_iter()
         .find(|o| o.data["name"] == "Collège Jean Moulin")

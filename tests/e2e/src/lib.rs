@@ -194,7 +194,7 @@ pub fn tid(id: &str) -> String {
 }
 
 impl App {
-    /// Waits for the first screen the UI shows, whichever it is.
+    /// Waits for the first screen the UI shows, whichever it is (an encrypted store: the unlock screen).
     pub async fn wait_ready(&self) -> Result<()> {
         let deadline = Instant::now() + PATIENCE;
         loop {
@@ -202,7 +202,7 @@ impl App {
                 .client
                 .execute(
                     "return document.readyState === 'complete' && \
-                     !!document.querySelector('[data-testid=\"first-launch\"],[data-testid=\"app-shell\"],[data-testid=\"app-notice\"],[data-testid=\"error-message\"],[data-testid=\"placeholder\"]');",
+                     !!document.querySelector('[data-testid=\"first-launch\"],[data-testid=\"app-shell\"],[data-testid=\"app-notice\"],[data-testid=\"error-message\"],[data-testid=\"placeholder\"],[data-testid=\"unlock-screen\"]');",
                     vec![],
                 )
                 .await

@@ -94,6 +94,53 @@ export interface Backend {
   territoriesDue(): Promise<T.TerritoryRetention[]>;
   purgeTerritory(territoryId: T.RecordId, force?: boolean): Promise<T.PurgeReport>;
   privacyReport(): Promise<T.PrivacyReport>;
+  // The session and encryption at rest: locked behind a passphrase, unlocked, locked again.
+  /** Open, or locked behind its passphrase; the idle delay before the window locks. */
+  sessionState(): Promise<T.SessionState>;
+  /** Opens the locked store (`wrong_passphrase`: « phrase de passe incorrecte », nothing changed). */
+  unlock(passphrase: string): Promise<T.SessionState>;
+  /** Opens the locked store with its recovery code and sets a new passphrase. */
+  unlockWithRecoveryCode(recoveryCode: string, newPassphrase: string): Promise<T.SessionState>;
+  /** Locks an open encrypted store: every other command then answers `locked`. */
+  lock(): Promise<T.SessionState>;
+  encryptionStatus(): Promise<T.EncryptionStatus>;
+  /** Turns encryption on for this plain store; the recovery code it returns is shown once. */
+  encryptStore(passphrase: string): Promise<T.RecoveryCodeShown>;
+  changePassphrase(current: string, newPassphrase: string): Promise<void>;
+  /** Minutes without a key or a click before the window locks; returns the delay kept. */
+  setIdleLockMinutes(minutes: number): Promise<number>;
+  // Analysis and reports (the shared diagnosis, the evaluation): every figure is core's.
+  /** Themes × actor categories, co-occurrences, the verbatims consent lets leave (by category). */
+  analysisThemes(territoryId: T.RecordId | null): Promise<T.ThemeAnalysis>;
+  /** The cooperation network at a date (`YYYY-MM-DD`; none: every observation) and its measures. */
+  analysisNetwork(territoryId: T.RecordId, at?: string | null): Promise<T.Network>;
+  /** The network at two dates: measures and their change, links new/lost/strengthened/weakened, who joined. */
+  analysisCompare(territoryId: T.RecordId, from: string, to: string): Promise<T.NetworkComparison>;
+  analysisIndicators(territoryId: T.RecordId): Promise<T.IndicatorAnalysis>;
+  /** The cooperation map as SVG (the reports' drawing). */
+  cooperationMapSvg(territoryId: T.RecordId, at?: string | null): Promise<string>;
+  /** « Comparer deux dates »: both maps with one layout, the changes marked on the later one. */
+  comparisonMapSvgs(territoryId: T.RecordId, from: string, to: string): Promise<T.ComparisonMaps>;
+  /** Whether a passphrase would be accepted (core's rule), before anything is written. */
+  checkPassphrase(passphrase: string): Promise<void>;
+  /** The diagnostic partagé as a DOCX file at the path the person chose; `force` replaces an earlier report. */
+  reportDiagnostic(request: T.ReportRequest): Promise<T.ReportWritten>;
+  /** The evaluation between two dates (`YYYY-MM-DD`) as a DOCX file. */
+  reportEvaluation(request: T.ReportRequest, from: string, to: string): Promise<T.ReportWritten>;
+  // The cooperation grid (issue 14): the territory's checklist, ticked by hand, counted nationally.
+  /** The grid's good practices for a territory: ticked from the records or by hand. */
+  cooperationGrid(territoryId: T.RecordId): Promise<T.CooperationGrid>;
+  /** Ticks (today, with a note) or unticks an item by hand; returns the grid. */
+  setGridCheck(territoryId: T.RecordId, code: string, checked: boolean, note?: string | null): Promise<T.CooperationGrid>;
+  /** Headquarters: per good practice, how many territories have it ticked. */
+  nationalGrid(): Promise<T.GridCount[]>;
+  /** The territory's charter as a DOCX file to circulate and sign. */
+  reportCharter(request: T.ReportRequest): Promise<T.ReportWritten>;
+  /**
+   * Opens a file core wrote with the system's application (a report in Word or LibreOffice):
+   * false where there is no system to ask (a browser preview, the component tests).
+   */
+  openFile(path: string): Promise<boolean>;
   /**
    * Runs `beforeClose` (awaited) when the window is asked to close, so that no keystroke is lost;
    * the window stays open when it answers false (changes that cannot be saved, shown to the user).

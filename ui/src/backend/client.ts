@@ -16,13 +16,39 @@ export interface Transport {
   guardClose(beforeClose: () => Promise<boolean>): void;
   /** See `Backend.chooseFiles`: every path chosen; absent where there is no system dialog. */
   chooseFile?(choice: FileChoice): Promise<string[]>;
+  /** See `Backend.openFile`; absent where there is no system to open a file with. */
+  openPath?(path: string): Promise<void>;
 }
 
 /** A record's `data` travels as JSON; the screens read it as the type of its kind. */
 const typed = <K extends Kind>(r: Promise<CommandResult<'record_get'>>) => r as Promise<Record<KindData[K]>>;
 const json = (data: unknown) => data as JsonValue;
 
-export function connect(t: Transport): Backend {
+type Listener = () => void;
+const lockedListeners = new Set<Listener>();
+
+/**
+ * Hears every command answered `locked` (the store was locked meanwhile: by the idle delay, or in
+ * another window of the same session): the window then shows its unlock screen. Returns the way
+ * to stop hearing.
+ */
+export function onLockedAnswer(listener: Listener): () => void {
+  lockedListeners.add(listener);
+  return () => void lockedListeners.delete(listener);
+}
+
+export function connect(transport: Transport): Backend {
+  const t: Transport = {
+    ...transport,
+    call: (command, args, onProgress) =>
+      transport.call(command, args, onProgress).catch((e: unknown) => {
+        if ((e as { code?: string } | null)?.code === 'locked') for (const l of lockedListeners) l();
+        throw e;
+      }),
+    guardClose: (beforeClose) => transport.guardClose(beforeClose),
+  };
+  if (transport.chooseFile) t.chooseFile = (choice) => transport.chooseFile!(choice);
+  if (transport.openPath) t.openPath = (path) => transport.openPath!(path);
   return {
     status: () => t.call('status', {}),
     init: (facilitator) => t.call('init', { facilitator }),
@@ -86,6 +112,36 @@ export function connect(t: Transport): Backend {
     territoriesDue: () => t.call('territories_due', {}),
     purgeTerritory: (territoryId, force) => t.call('purge_territory', { territoryId, force: force ?? false }),
     privacyReport: () => t.call('privacy_report', {}),
+    sessionState: () => t.call('session_state', {}),
+    unlock: (passphrase) => t.call('unlock', { passphrase }),
+    unlockWithRecoveryCode: (recoveryCode, newPassphrase) => t.call('unlock_with_recovery_code', { recoveryCode, newPassphrase }),
+    lock: () => t.call('lock', {}),
+    encryptionStatus: () => t.call('encryption_status', {}),
+    encryptStore: (passphrase) => t.call('encrypt_store', { passphrase }),
+    changePassphrase: async (current, newPassphrase) => {
+      await t.call('change_passphrase', { current, newPassphrase });
+    },
+    setIdleLockMinutes: (minutes) => t.call('set_idle_lock_minutes', { minutes }),
+    analysisThemes: (territoryId) => t.call('analysis_themes', { territoryId }),
+    analysisNetwork: (territoryId, at) => t.call('analysis_network', { territoryId, at: at ?? null }),
+    analysisCompare: (territoryId, from, to) => t.call('analysis_compare', { territoryId, from, to }),
+    analysisIndicators: (territoryId) => t.call('analysis_indicators', { territoryId }),
+    cooperationMapSvg: (territoryId, at) => t.call('cooperation_map_svg', { territoryId, at: at ?? null }),
+    comparisonMapSvgs: (territoryId, from, to) => t.call('comparison_map_svgs', { territoryId, from, to }),
+    checkPassphrase: async (passphrase) => {
+      await t.call('check_passphrase', { passphrase });
+    },
+    reportDiagnostic: (request) => t.call('report_diagnostic', { request }),
+    reportEvaluation: (request, from, to) => t.call('report_evaluation', { request, from, to }),
+    cooperationGrid: (territoryId) => t.call('cooperation_grid', { territoryId }),
+    setGridCheck: (territoryId, code, checked, note) => t.call('set_grid_check', { territoryId, code, checked, note: note ?? null }),
+    nationalGrid: () => t.call('national_grid', {}),
+    reportCharter: (request) => t.call('report_charter', { request }),
+    openFile: async (path) => {
+      if (!t.openPath) return false;
+      await t.openPath(path);
+      return true;
+    },
     guardClose: (beforeClose) => t.guardClose(beforeClose),
   };
 }

@@ -6,7 +6,7 @@ import { connect } from './client';
 
 export type { Backend, FileChoice } from './api';
 export type { Transport } from './client';
-export { connect } from './client';
+export { connect, onLockedAnswer } from './client';
 export * from './types';
 
 let current: Backend | null = null;

@@ -4,6 +4,7 @@
 // inside `request` objects are snake_case (serde).
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { getCurrentWindow } from '@tauri-apps/api/window';
+import { openPath } from '@tauri-apps/plugin-opener';
 import type { Transport } from './client';
 import type { ApiError, ErrorCode } from './types';
 
@@ -41,6 +42,14 @@ export const tauriTransport: Transport = {
     try {
       const chosen = await invoke<string | string[] | null>(choice.mode === 'save' ? 'plugin:dialog|save' : 'plugin:dialog|open', { options });
       return Array.isArray(chosen) ? chosen : chosen ? [chosen] : [];
+    } catch (e) {
+      throw normalise(e);
+    }
+  },
+  async openPath(path) {
+    // The opener plugin's `open_path` (the capability scopes it to DOCX files).
+    try {
+      await openPath(path);
     } catch (e) {
       throw normalise(e);
     }

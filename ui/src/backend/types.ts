@@ -4,6 +4,30 @@
 import type * as G from './generated';
 
 export type {
+  ThemeAnalysis,
+  ThemeRow,
+  ThemePair,
+  ThemeVerbatims,
+  Verbatim,
+  Network,
+  NetworkMeasures,
+  OrganisationNode,
+  LinkEdge,
+  BetweennessScore,
+  NetworkComparison,
+  ComparisonMaps,
+  MeasureChange,
+  LinkChange,
+  IndicatorAnalysis,
+  ReportRequest,
+  ReportWritten,
+  CooperationGrid,
+  GridItem,
+  GridCount,
+  GridCheck,
+  GridPractice,
+  CharterPartner,
+  CharterStatus,
   AttachRequest,
   BackupReport,
   BundleFile,
@@ -17,6 +41,9 @@ export type {
   OldBackup,
   PassageConsent,
   PrivacyReport,
+  EncryptionStatus,
+  RecoveryCodeShown,
+  SessionState,
   PurgeReport,
   RetentionSettings,
   TerritoryPrivacy,
@@ -94,3 +121,5 @@ export type Indicator = G.IndicatorData;
 export type Measurement = G.MeasurementData;
 export type Practice = G.PracticeData;
 export type Attachment = G.AttachmentData;
+export type CommonGoal = G.CommonGoalData;
+export type Charter = G.CharterData;

@@ -29,9 +29,10 @@ export interface AutosaverOptions<T> {
 
 /**
  * Failures that are not the content's fault: the same save may succeed later, so it is tried
- * again by itself (codes compared as text: the list of codes grows with the backend).
+ * again by itself (codes compared as text: the list of codes grows with the backend). A save
+ * refused because the window locked meanwhile goes again after the unlock.
  */
-const RETRIED: ReadonlySet<string> = new Set(['busy', 'disk_full', 'read_only', 'io', 'internal']);
+const RETRIED: ReadonlySet<string> = new Set(['busy', 'disk_full', 'read_only', 'io', 'internal', 'locked']);
 
 export function isRetried(e: ApiError | null): boolean {
   return !!e && RETRIED.has(e.code as string);

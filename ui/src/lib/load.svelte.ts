@@ -4,6 +4,7 @@
 import { untrack } from 'svelte';
 import type { ApiError } from '../backend';
 import { asApiError } from './errors';
+import { whenUnlocked } from './session.svelte';
 
 export class Load {
   loading = $state(true);
@@ -42,6 +43,8 @@ export class Load {
         if (mine !== this.#latest) return;
         this.error = asApiError(e);
         this.loading = false;
+        // Refused because the window was locked meanwhile: loads again once unlocked.
+        if (this.error.code === 'locked') whenUnlocked(this.retry);
       },
     );
   }

@@ -22,15 +22,21 @@ const ICON = {
   national: 'M3 4h18v16H3zM3 9h18M3 14h18M9 4v16',
   synthese: 'M4 20V10M10 20V4M16 20v-7M22 20H2',
   exports: 'M12 3v12M7 10l5 5 5-5M4 19h16',
+  analyse: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z',
+  carte: 'M6 7a2 2 0 100-4 2 2 0 000 4zM18 9a2 2 0 100-4 2 2 0 000 4zM12 21a2 2 0 100-4 2 2 0 000 4zM7.5 6l9 1.5M7 6.5l4.3 10.8M17 8.5l-4.3 8.7',
+  rapports: 'M6 3h9l4 4v14H6zM14 3v5h5M9 13h7M9 17h7',
 };
 
 export const TERRITORY_NAV: NavItem[] = [
   { section: 'territoires', label: 'Territoires', icon: ICON.territoires },
   { section: 'acteurs', label: 'Acteurs', icon: ICON.acteurs },
   { section: 'entretiens', label: 'Entretiens', icon: ICON.entretiens },
+  { section: 'analyse', label: 'Analyse', icon: ICON.analyse },
+  { section: 'carte', label: 'Carte de coopération', icon: ICON.carte },
   { section: 'ateliers', label: 'Ateliers', icon: ICON.ateliers },
   { section: 'plan', label: 'Plan d’action', icon: ICON.plan },
   { section: 'pratiques', label: 'Pratiques inspirantes', icon: ICON.pratiques },
+  { section: 'rapports', label: 'Rapports', icon: ICON.rapports },
   { section: 'recherche', label: 'Recherche', icon: ICON.recherche },
   { section: 'echanges', label: 'Échanges', icon: ICON.echanges },
   { section: 'parametres', label: 'Paramètres', icon: ICON.parametres },
@@ -46,10 +52,10 @@ export const HQ_NAV: NavItem[] = [
 ];
 
 /** At headquarters, a territory's screens: the drill-down of the national dashboard, read-only. */
-export const DRILL_DOWN: Section[] = ['territoires', 'acteurs', 'entretiens', 'ateliers', 'plan', 'pratiques'];
+export const DRILL_DOWN: Section[] = ['territoires', 'acteurs', 'entretiens', 'analyse', 'carte', 'ateliers', 'plan', 'pratiques'];
 
 /** Sections of the facilitator's workspace that headquarters has no use for. */
-export const TERRITORY_ONLY: Section[] = ['bienvenue', 'echanges'];
+export const TERRITORY_ONLY: Section[] = ['bienvenue', 'echanges', 'rapports'];
 /** Sections of headquarters' workspace. */
 export const HQ_ONLY: Section[] = ['arrivees', 'national', 'synthese', 'exports', 'cles'];
 
@@ -66,9 +72,12 @@ export const TITLES: { [s in Section]: string } = {
   territoires: 'Territoires',
   acteurs: 'Acteurs',
   entretiens: 'Entretiens',
+  analyse: 'Analyse',
+  carte: 'Carte de coopération',
   ateliers: 'Ateliers',
   plan: 'Plan d’action',
   pratiques: 'Pratiques inspirantes',
+  rapports: 'Rapports',
   recherche: 'Recherche',
   echanges: 'Échanges',
   parametres: 'Paramètres',

@@ -7,9 +7,12 @@ export type Section =
   | 'territoires'
   | 'acteurs'
   | 'entretiens'
+  | 'analyse'
+  | 'carte'
   | 'ateliers'
   | 'plan'
   | 'pratiques'
+  | 'rapports'
   | 'recherche'
   | 'echanges'
   | 'parametres'
@@ -32,9 +35,12 @@ const SECTIONS: Section[] = [
   'territoires',
   'acteurs',
   'entretiens',
+  'analyse',
+  'carte',
   'ateliers',
   'plan',
   'pratiques',
+  'rapports',
   'recherche',
   'echanges',
   'parametres',

@@ -8,6 +8,7 @@ import { fireEvent } from '@testing-library/svelte';
 import { connect, setBackend, type ApiError, type Backend, type Transport } from '../backend';
 import type { CommandName } from '../backend/generated';
 import { app, refreshTerritories } from '../lib/app.svelte';
+import { applySession } from '../lib/session.svelte';
 import { applyWorkspace } from '../lib/workspace.svelte';
 import { ServeProcess } from './serve';
 
@@ -110,11 +111,25 @@ export async function useCore(opts: { initialised?: boolean; demo?: boolean; fac
   app.territories = [];
   app.territoryId = null;
   app.notice = null;
+  applySession(await core.api.sessionState());
   applyWorkspace(app.status.initialised ? await core.api.workspace() : { mode: null, hq: null });
   if (app.status.initialised) await refreshTerritories();
   core.calls = [];
   core.refused = [];
   return core;
+}
+
+/** A passphrase core accepts, for the tests that encrypt a store. */
+export const PASSPHRASE = 'une phrase de passe pour les tests';
+
+/**
+ * Turns encryption on for the core's store (headquarters requires it), as Paramètres ›
+ * Chiffrement does; returns the recovery code.
+ */
+export async function encrypt(core: Core, passphrase = PASSPHRASE): Promise<string> {
+  const { recovery_code } = await core.api.encryptStore(passphrase);
+  applySession(await core.api.sessionState());
+  return recovery_code;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

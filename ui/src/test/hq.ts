@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '../backend';
 import { applyWorkspace } from '../lib/workspace.svelte';
-import { startCore, useCore, type Core } from './helpers';
+import { encrypt, startCore, useCore, type Core } from './helpers';
 
 export interface Hq extends Core {
   /** Headquarters' public key (`age1…`): facilitators seal for it. */
@@ -15,9 +15,10 @@ export interface Hq extends Core {
   inbox: string;
 }
 
-/** Headquarters on a fresh store (no demo), installed as the screens' backend. */
+/** Headquarters on a fresh store (no demo), encrypted as headquarters' must be, installed as the screens' backend. */
 export async function useHq(): Promise<Hq> {
   const core = await useCore({ demo: false, facilitator: 'Équipe nationale' });
+  await encrypt(core);
   const w = await core.api.setWorkspace('siege');
   applyWorkspace(w);
   const inbox = join(core.process.dir, 'arrivees');

@@ -2,6 +2,7 @@
 import { afterEach } from 'vitest';
 import { cleanup } from '@testing-library/svelte';
 import { parseHash, router } from '../lib/router.svelte';
+import { session } from '../lib/session.svelte';
 import { stopCores } from './helpers';
 
 /** Back to no route, as a fresh window (tests that render several screens call it in between). */
@@ -13,6 +14,8 @@ export function resetRoute(): void {
 afterEach(async () => {
   cleanup();
   resetRoute();
+  // A fresh window knows nothing of the previous test's session.
+  Object.assign(session, { locked: false, encrypted: false, idleMinutes: 15 });
   await stopCores();
 });
 

@@ -130,6 +130,9 @@ commands! {
     /// Turns encryption on (when no other window or command has the store open); the recovery
     /// code it answers is shown once.
     encrypt_store(passphrase: String) -> RecoveryCodeShown => api.encrypt(&passphrase);
+    /// Whether a passphrase would be accepted (length, no space at either end): asked before
+    /// anything is written, so that a refusal leaves nothing half done.
+    check_passphrase(passphrase: String) -> () => Api::check_passphrase(&passphrase);
     change_passphrase(current: String, new_passphrase: String) -> () => api.change_passphrase(&current, &new_passphrase);
     /// The idle delay before the window locks (minutes; a setting of this computer).
     set_idle_lock_minutes(minutes: u32) -> u32 => api.set_idle_lock_minutes(minutes);

@@ -65,6 +65,7 @@ export interface Commands {
   privacy_report: { args: Record<string, never>; result: PrivacyReport };
   encryption_status: { args: Record<string, never>; result: EncryptionStatus };
   encrypt_store: { args: { passphrase: string, }; result: RecoveryCodeShown };
+  check_passphrase: { args: { passphrase: string, }; result: null };
   change_passphrase: { args: { current: string, newPassphrase: string, }; result: null };
   set_idle_lock_minutes: { args: { minutes: number, }; result: number };
   analysis_themes: { args: { territoryId?: RecordId | null, }; result: ThemeAnalysis };
@@ -146,6 +147,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "privacy_report",
   "encryption_status",
   "encrypt_store",
+  "check_passphrase",
   "change_passphrase",
   "set_idle_lock_minutes",
   "analysis_themes",

@@ -14,7 +14,7 @@ import { sentence } from '../../lib/errors';
 import { router } from '../../lib/router.svelte';
 import { applyWorkspace } from '../../lib/workspace.svelte';
 import Provenance from '../../components/Provenance.svelte';
-import { byTestId, choose, startCore, tick, type, until, useCore } from '../../test/helpers';
+import { PASSPHRASE, byTestId, choose, encrypt, startCore, tick, type, until, useCore } from '../../test/helpers';
 import { launch, sealedBundle, tamper, useHq } from '../../test/hq';
 import OrganisationsTab from '../OrganisationsTab.svelte';
 import ActionEditor from '../ActionEditor.svelte';
@@ -34,8 +34,16 @@ describe('the first launch', () => {
     expect((byTestId('workspace-territoire') as HTMLInputElement).checked).toBe(true);
     await fireEvent.click(byTestId('workspace-siege')!);
     await type('facilitator-input', 'Équipe nationale');
+    // Headquarters' store must be encrypted: a passphrase, then the recovery code shown once.
+    expect(byTestId('first-passphrase-why')!.textContent).toContain('Obligatoire pour le siège national');
+    await type('first-passphrase-new', PASSPHRASE);
+    await type('first-passphrase-confirm', PASSPHRASE);
     await fireEvent.click(byTestId('init-submit')!);
+    await until(() => !!byTestId('recovery-code-screen'), 5000);
+    await tick('recovery-noted');
+    await fireEvent.click(byTestId('recovery-continue')!);
     await until(() => !!byTestId('hq-keys-screen'), 5000);
+    expect((await core.api.encryptionStatus()).encrypted).toBe(true);
     const w = await core.api.workspace();
     expect(w.mode).toBe('siege');
     expect(byTestId('hq-recipient')!.textContent).toBe(w.hq!.recipient);
@@ -82,6 +90,7 @@ describe('the first launch', () => {
 describe('Paramètres', () => {
   it('changes the workspace only once confirmed', async () => {
     const core = await useCore({ demo: false });
+    await encrypt(core);
     location.hash = '#/parametres';
     render(App);
     await until(() => !!byTestId('settings-workspace'));
@@ -303,6 +312,7 @@ describe('a territory’s screens at headquarters', () => {
   it('a record made on this computer says so', async () => {
     const core = await useCore({ demo: false });
     const t = await core.api.recordPut('territory', null, { name: 'Orly', kind: 'commune', departement_code: '94', communes: [], programme: null, notes: '' });
+    await encrypt(core);
     applyWorkspace(await core.api.setWorkspace('siege'));
     render(Provenance, { kind: 'territory', id: t.id });
     await until(() => !!byTestId('provenance-text'));

@@ -20,6 +20,7 @@ import RoadmapForm from '../RoadmapForm.svelte';
 import Settings from '../Settings.svelte';
 import TerritoryDetail from '../TerritoryDetail.svelte';
 import ThemeAnalysis from '../ThemeAnalysis.svelte';
+import CooperationMap from '../CooperationMap.svelte';
 import WorkshopEditor from '../WorkshopEditor.svelte';
 import Workshops from '../Workshops.svelte';
 import Arrivals from '../hq/Arrivals.svelte';
@@ -34,7 +35,8 @@ const SCREENS: [string, Component<any>, object][] = [
   ['Entretiens', Interviews, {}],
   ['Entretien', InterviewEditor, { id: SOME_ID }],
   ['Nouvel entretien', InterviewEditor, { id: null }],
-  ['Analyse thématique', ThemeAnalysis, {}],
+  ['Analyse', ThemeAnalysis, {}],
+  ['Carte de coopération', CooperationMap, {}],
   ['Ateliers', Workshops, {}],
   ['Atelier', WorkshopEditor, { id: SOME_ID }],
   ['Nouvel atelier', WorkshopEditor, { id: null }],

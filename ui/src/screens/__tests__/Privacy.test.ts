@@ -9,7 +9,7 @@ import type { Interview, Person } from '../../backend';
 import { app, labelOf } from '../../lib/app.svelte';
 import { applyWorkspace } from '../../lib/workspace.svelte';
 import { sentence } from '../../lib/errors';
-import { byTestId, choose, eventually, until, useCore, type Core, type } from '../../test/helpers';
+import { byTestId, choose, encrypt, eventually, until, useCore, type Core, type } from '../../test/helpers';
 
 const person = (core: Core, name: string, consent: Person['consent'], territoryId = app.territoryId!) =>
   core.api.recordPut('person', null, { territory_id: territoryId, name, role: '', organisation_id: null, contact: '', consent, pseudonym: '', notes: '' });
@@ -123,6 +123,7 @@ describe('erasure at headquarters', () => {
   it('is offered on a read-only person, withdrawing is not', async () => {
     const core = await useCore();
     const p = await person(core, 'Marcel Dubreuil', GIVEN);
+    await encrypt(core);
     applyWorkspace(await core.api.setWorkspace('siege'));
     const persons = await core.api.recordList('person', app.territoryId);
     render(PersonsTab, { props: { persons, orgs: [], openId: p.id } });
