@@ -70,7 +70,9 @@ pub struct NetworkComparison {
 }
 
 /// The measures compared, with their French names.
-fn rows(m: &NetworkMeasures) -> Vec<(&'static str, &'static str, f64)> {
+/// The measures of a network in their order: code, French name, value — the one list the
+/// comparison, the reports and the window show.
+pub fn measure_list(m: &NetworkMeasures) -> Vec<(&'static str, &'static str, f64)> {
     let by = |i: &str| f64::from(m.links_by_intensity.get(i).copied().unwrap_or(0));
     vec![
         ("actors", "Acteurs", f64::from(m.actors)),
@@ -91,9 +93,9 @@ fn rows(m: &NetworkMeasures) -> Vec<(&'static str, &'static str, f64)> {
 pub(crate) fn compare(inputs: &NetworkInputs, territory_id: RecordId, from: &str, to: &str) -> NetworkComparison {
     let before = inputs.at(territory_id, Some(from));
     let after = inputs.at(territory_id, Some(to));
-    let measures = rows(&before.measures)
+    let measures = measure_list(&before.measures)
         .into_iter()
-        .zip(rows(&after.measures))
+        .zip(measure_list(&after.measures))
         .map(|((measure, label, a), (_, _, b))| MeasureChange {
             measure: measure.into(),
             label: label.into(),

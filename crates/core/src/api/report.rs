@@ -89,7 +89,7 @@ impl Api {
         let comparison = self.analysis_compare(req.territory_id, from, to)?;
         self.check_report_out(req)?;
         let (cover, actions) = self.cover_and_actions(req.territory_id, Some((from.to_string(), to.to_string())))?;
-        let analysis = self.analysis_indicators(req.territory_id)?;
+        let analysis = self.analysis_indicators_until(req.territory_id, Some(to))?;
         let titles: HashMap<RecordId, String> = actions.iter().map(|(id, a)| (*id, a.title.clone())).collect();
         let indicators = analysis
             .indicators

@@ -102,10 +102,7 @@ pub fn evaluation_docx(e: &Evaluation) -> Result<Vec<u8>, ReportError> {
         .measures
         .iter()
         .map(|m| {
-            let show = |v: f64| match m.measure.as_str() {
-                "density" | "degree_centralisation" | "cross_category_share" => french::percent(v),
-                _ => french::number(v),
-            };
+            let show = |v: f64| super::measure_value(&m.measure, v);
             let change = match m.measure.as_str() {
                 "density" | "degree_centralisation" | "cross_category_share" => {
                     format!("{}{} pt", sign(m.change), french::number((m.change * 100.0).abs()))

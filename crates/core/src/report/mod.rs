@@ -76,20 +76,22 @@ pub(crate) fn map_scale(nodes: usize, sharp: f32) -> f32 {
     }
 }
 
-/// The measures of a network as the documents show them: a French name and a French value.
+/// The measures of a network as the documents show them: a French name and a French value
+/// (the analysis' list of measures, `analysis::compare::measure_list`).
 pub fn measure_rows(m: &NetworkMeasures) -> Vec<(String, String)> {
-    let by = |i: &str| m.links_by_intensity.get(i).copied().unwrap_or(0);
-    vec![
-        ("Acteurs (structures)".into(), m.actors.to_string()),
-        ("Liens de coopération".into(), m.links.to_string()),
-        ("dont liens faibles (1) / moyens (2) / forts (3)".into(), format!("{} / {} / {}", by("1"), by("2"), by("3"))),
-        ("Densité (part des liens possibles)".into(), french::percent(m.density)),
-        ("Degré moyen (liens par acteur)".into(), french::number(m.mean_degree)),
-        ("Centralisation des degrés".into(), french::percent(m.degree_centralisation)),
-        ("Acteurs isolés".into(), m.isolated.len().to_string()),
-        ("Composantes connexes".into(), m.components.to_string()),
-        ("Part des liens entre catégories différentes".into(), french::percent(m.cross_category_share)),
-    ]
+    crate::analysis::compare::measure_list(m)
+        .into_iter()
+        .map(|(code, label, value)| (label.to_string(), measure_value(code, value)))
+        .collect()
+}
+
+/// A measure's value in French: shares as percentages, the mean degree with decimals, counts whole.
+pub(crate) fn measure_value(code: &str, value: f64) -> String {
+    match code {
+        "density" | "degree_centralisation" | "cross_category_share" => french::percent(value),
+        "mean_degree" => french::number(value),
+        _ => format!("{}", value.round() as i64),
+    }
 }
 
 /// The five organisations most « between » the others, as lines.

@@ -190,3 +190,24 @@ fn gexf_and_graphml_hold_the_nodes_and_links_and_parse_as_xml() {
     assert!(api.export_network(t, None, NetworkFormat::Gexf, &other, true).is_err(), "not a network file");
     assert_eq!(std::fs::read_to_string(&other).unwrap(), "mes notes");
 }
+
+#[test]
+fn an_evaluation_period_sees_the_indicators_as_they_stood_on_its_last_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = crate::fresh(dir.path(), "s.sqlite3");
+    let t = territory(&api);
+    let i = api
+        .put(Kind::Indicator, None, serde_json::json!({"territory_id": t, "name": "Familles reçues", "baseline": 10, "target": 30}))
+        .unwrap()
+        .id;
+    for (day, value) in [("2026-03-01", 15.0), ("2026-09-01", 24.5)] {
+        api.put(Kind::Measurement, None, serde_json::json!({"territory_id": t, "indicator_id": i, "date": day, "value": value}))
+            .unwrap();
+    }
+    let now = api.analysis_indicators(t).unwrap();
+    assert_eq!((now.indicators[0].latest_value, now.indicators[0].progress), (Some(24.5), Some(0.725)));
+    let then = api.analysis_indicators_until(t, Some("2026-06-30")).unwrap();
+    let i = &then.indicators[0];
+    assert_eq!((i.latest_value, i.latest_date.as_deref(), i.progress), (Some(15.0), Some("2026-03-01"), Some(0.25)));
+    assert_eq!(i.measurements.len(), 1);
+}

@@ -86,6 +86,12 @@ fn progress(baseline: Option<f64>, target: Option<f64>, latest: Option<f64>) -> 
 impl Api {
     /// A territory's indicators against their targets, and its actions by status over time.
     pub fn analysis_indicators(&self, territory_id: RecordId) -> ApiResult<IndicatorAnalysis> {
+        self.analysis_indicators_until(territory_id, None)
+    }
+
+    /// [`Api::analysis_indicators`] as it stood on `until` (`AAAA-MM-JJ`): measurements taken
+    /// after that day are left out (the evaluation of a period ends on its last day).
+    pub fn analysis_indicators_until(&self, territory_id: RecordId, until: Option<&str>) -> ApiResult<IndicatorAnalysis> {
         let read = self.store().read(|conn| {
             if !is_territory(conn, territory_id)? {
                 return Ok(None);
@@ -102,7 +108,9 @@ impl Api {
         let mut series: BTreeMap<RecordId, Vec<(String, String, f64)>> = BTreeMap::new();
         for r in &measurements {
             if let Ok(m) = serde_json::from_value::<Measurement>(r.data.clone()) {
-                series.entry(m.indicator_id).or_default().push((m.date, r.updated_at.clone(), m.value));
+                if until.is_none_or(|u| m.date.as_str() <= u) {
+                    series.entry(m.indicator_id).or_default().push((m.date, r.updated_at.clone(), m.value));
+                }
             }
         }
         let mut out: Vec<IndicatorProgress> = indicators
