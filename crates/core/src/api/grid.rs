@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::method::{plural, Facts};
+use super::method::{agree, plural, Facts};
 use super::*;
 use crate::domain::kinds::{GridCheck, Territory};
 use crate::domain::vocabulary::GridPractice;
@@ -92,7 +92,7 @@ fn evidence(code: &str, f: &Facts) -> (bool, String, Option<Kind>) {
         },
         "coordination" => (
             f.copils >= 2,
-            format!("{} tenus", plural(f.copils, "COPIL", "COPIL")),
+            format!("{} {}", plural(f.copils, "COPIL", "COPIL"), agree(f.copils, "tenu", "tenus")),
             Some(Kind::Workshop),
         ),
         // Communication and adjusting roles leave no trace the records can show: by hand.

@@ -129,7 +129,7 @@ pub(super) fn plural(n: u32, one: &str, many: &str) -> String {
 }
 
 /// The word alone, agreeing with `n`.
-fn agree<'a>(n: u32, one: &'a str, many: &'a str) -> &'a str {
+pub(super) fn agree<'a>(n: u32, one: &'a str, many: &'a str) -> &'a str {
     if n > 1 {
         many
     } else {

@@ -53,7 +53,12 @@ fn paragraphs(doc: &mut Document, text: &str, empty: &str) {
 
 pub fn charter_docx(c: &CharterDocument) -> Result<Vec<u8>, ReportError> {
     let mut doc = Document::new(&format!("{} — {}", c.title, c.territory));
-    let mut lines = vec![c.territory.clone()];
+    // The default title says what the cover's first line says already: the territory instead.
+    let (title, mut lines) = if c.title == "Charte de coopération" {
+        (c.territory.clone(), Vec::new())
+    } else {
+        (c.title.clone(), vec![c.territory.clone()])
+    };
     lines.extend(c.details.iter().cloned());
     lines.push(match (&c.adopted_on, &c.adopted_in) {
         (Some(day), Some(w)) => format!("Adoptée le {} ({w})", french::long_date(day)),
@@ -63,7 +68,7 @@ pub fn charter_docx(c: &CharterDocument) -> Result<Vec<u8>, ReportError> {
     if c.demo {
         lines.push("Démonstration : structures et personnes fictives".into());
     }
-    doc.cover("Charte de coopération", &c.title, &lines);
+    doc.cover("Charte de coopération", &title, &lines);
 
     doc.heading1("Nos valeurs");
     paragraphs(&mut doc, &c.values, "Valeurs à écrire ensemble.");
@@ -111,8 +116,10 @@ pub fn charter_docx(c: &CharterDocument) -> Result<Vec<u8>, ReportError> {
         );
         doc.labelled("Fait à", "……………………………… le ……………………");
         doc.labelled("Signature", "");
-        doc.paragraph(" ");
-        doc.paragraph(" ");
+        // Room to sign.
+        for _ in 0..4 {
+            doc.paragraph(" ");
+        }
     }
     Ok(doc.into_bytes()?)
 }
