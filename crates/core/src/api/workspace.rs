@@ -18,6 +18,9 @@
 //! let api = Api::create(&dir.path().join("maillage.sqlite3")).unwrap();
 //! api.init("Siège").unwrap();
 //! assert_eq!(api.workspace().unwrap().mode, None, "nothing chosen yet");
+//! // Every territory's interviews end up at headquarters: its store must be encrypted.
+//! assert!(api.set_workspace(WorkspaceMode::Siege).is_err());
+//! api.encrypt("la phrase du siège national").unwrap();
 //! let siege = api.set_workspace(WorkspaceMode::Siege).unwrap();
 //! let keys = siege.hq.unwrap();
 //! assert!(keys.recipient.starts_with("age1") && !keys.secret_copy_saved);
