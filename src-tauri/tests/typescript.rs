@@ -19,7 +19,7 @@ use maillage_core::api::*;
 use maillage_core::domain::kinds::*;
 use maillage_core::domain::vocabulary::{
     ActionStatus, ActorCategory, Attendance, ConsentStatus, Engagement, InterventionField, InterviewStatus, LinkKind,
-    CharterStatus, GridPractice, MethodStep, PracticeStatus, TerritoryKind, WorkshopKind,
+    CharterStatus, CommitteeDecision, GridPractice, MethodStep, PracticeStatus, TerritoryKind, WorkshopKind,
 };
 use maillage_core::domain::{DeviceId, Kind, Record, RecordId};
 use ts_rs::{Config, TS};
@@ -147,6 +147,9 @@ fn generate(dir: &Path) {
         CommonGoal,
         Charter,
         CharterPartner,
+        // the selection committee (headquarters)
+        PracticeReview,
+        LibrarySheet,
         // the `data` of each kind of record
         Territory,
         Roadmap,
@@ -183,6 +186,7 @@ fn generate(dir: &Path) {
         ActionStatus,
         PracticeStatus,
         CharterStatus,
+        CommitteeDecision,
         GridPractice,
         MethodStep,
     );

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod analysis;
+mod committee;
 mod encryption;
 mod exchange;
 mod grid;
@@ -131,6 +132,11 @@ enum Command {
     Person {
         #[command(subcommand)]
         command: privacy::PersonCommand,
+    },
+    /// Headquarters' selection committee: the queue, reviews, decisions, publication.
+    Practice {
+        #[command(subcommand)]
+        command: committee::Command,
     },
     /// The cooperation grid as a territory's checklist; at headquarters, across territories.
     Grid {
@@ -286,6 +292,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     if let Command::Grid { command } = cli.command {
         return grid::run(&path, command, out);
     }
+    if let Command::Practice { command } = cli.command {
+        return committee::run(&path, command, out);
+    }
     if let Command::Serve(args) = cli.command {
         serve::run(&path, args, &mut std::io::stdin().lock(), out)?;
         return Ok(ExitCode::SUCCESS);
@@ -316,6 +325,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
         | Command::Privacy { .. }
         | Command::Encryption { .. }
         | Command::Grid { .. }
+        | Command::Practice { .. }
         | Command::Init { .. }
         | Command::Serve(_) => {
             unreachable!("handled above")

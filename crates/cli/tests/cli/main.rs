@@ -3,6 +3,7 @@
 //! One test binary per crate: the exchange (bundle) tests are a module of it.
 
 mod analysis;
+mod committee;
 mod encryption;
 mod exchange;
 mod grid;

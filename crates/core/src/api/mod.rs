@@ -4,6 +4,7 @@
 mod analysis;
 mod attachments;
 mod charter;
+mod committee;
 mod conflicts;
 pub mod dispatch;
 mod dpo;
@@ -40,6 +41,7 @@ pub use crate::store::search::{SearchHit, SnippetPart};
 pub use crate::sync::merge::KindReport;
 pub use analysis::*;
 pub use charter::ComparisonMaps;
+pub use committee::*;
 pub use conflicts::*;
 pub use dpo::*;
 pub use encryption::*;

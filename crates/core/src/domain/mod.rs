@@ -118,10 +118,12 @@ pub enum Kind {
     Attachment,
     CommonGoal,
     Charter,
+    PracticeReview,
+    LibrarySheet,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 18] = [
         Kind::Territory,
         Kind::Roadmap,
         Kind::Organisation,
@@ -138,6 +140,8 @@ impl Kind {
         Kind::Attachment,
         Kind::CommonGoal,
         Kind::Charter,
+        Kind::PracticeReview,
+        Kind::LibrarySheet,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -158,6 +162,8 @@ impl Kind {
             Kind::Attachment => "attachment",
             Kind::CommonGoal => "common_goal",
             Kind::Charter => "charter",
+            Kind::PracticeReview => "practice_review",
+            Kind::LibrarySheet => "library_sheet",
         }
     }
 
@@ -180,12 +186,14 @@ impl Kind {
             Kind::Attachment => "pièce jointe",
             Kind::CommonGoal => "objectif commun",
             Kind::Charter => "charte de coopération",
+            Kind::PracticeReview => "avis du comité de sélection",
+            Kind::LibrarySheet => "fiche de la bibliothèque",
         }
     }
 
     /// Kinds that may exist outside any territory (the programme-wide guides and codebook).
     pub fn may_be_programme_wide(self) -> bool {
-        matches!(self, Kind::InterviewGuide | Kind::Theme | Kind::Practice)
+        matches!(self, Kind::InterviewGuide | Kind::Theme | Kind::Practice | Kind::PracticeReview | Kind::LibrarySheet)
     }
 }
 

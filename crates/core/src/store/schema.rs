@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_headquarters", include_str!("../../migrations/0007_headquarters.sql")),
     ("0008_privacy", include_str!("../../migrations/0008_privacy.sql")),
     ("0009_cooperation_grid", include_str!("../../migrations/0009_cooperation_grid.sql")),
+    ("0010_selection_committee", include_str!("../../migrations/0010_selection_committee.sql")),
 ];
 
 /// The schema version this binary writes.

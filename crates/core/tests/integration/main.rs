@@ -2,6 +2,7 @@
 //! One test binary per crate: the exchange (bundle) tests are a module of it.
 
 mod analysis;
+mod committee;
 mod defects;
 mod encryption;
 mod exchange;

@@ -11,6 +11,7 @@ use super::{Kind, RecordId};
 
 mod actors;
 mod charter;
+mod committee;
 mod explain;
 mod interviews;
 mod plan;
@@ -20,6 +21,7 @@ mod workshops;
 
 pub use actors::*;
 pub use charter::*;
+pub use committee::*;
 pub(crate) use explain::field_name;
 pub use explain::is_forbidden_char;
 use explain::{check_text, explain_json_error, fit};
@@ -209,6 +211,8 @@ pub fn validate(kind: Kind, value: serde_json::Value) -> std::result::Result<Val
         Kind::Attachment => validate_as::<Attachment>(value),
         Kind::CommonGoal => validate_as::<CommonGoal>(value),
         Kind::Charter => validate_as::<Charter>(value),
+        Kind::PracticeReview => validate_as::<PracticeReview>(value),
+        Kind::LibrarySheet => validate_as::<LibrarySheet>(value),
     }
 }
 

@@ -31,6 +31,9 @@ fn base(kind: Kind) -> Value {
         Kind::Attachment => json!({"territory_id": T, "name": "photo.jpg", "sha256": SHA, "size": 10}),
         Kind::CommonGoal => json!({"territory_id": T, "goal": "Aucun élève sans solution à la rentrée"}),
         Kind::Charter => json!({"territory_id": T}),
+        Kind::PracticeReview => json!({"practice_id": O, "reviewer": "Département", "relevance": 3, "originality": 2,
+                                       "effectiveness": 4, "reviewed_on": "2026-11-22"}),
+        Kind::LibrarySheet => json!({"practice_id": O, "decision": "retenue", "decided_on": "2026-11-22", "title": "Référent unique"}),
     }
 }
 
@@ -140,6 +143,15 @@ fn every_rule_of_every_kind_refuses_with_its_field_named() {
         (Kind::Charter, json!({"partners": [{"organisation_id": O}, {"organisation_id": O}]}), "partners"),
         (Kind::Charter, json!({"partners": [{"organisation_id": O, "representative": "y".repeat(201)}]}), "partners.representative"),
         (Kind::Charter, json!({"partners": [{"organisation_id": secret}]}), "partners[0].organisation_id"),
+        (Kind::PracticeReview, json!({"relevance": 5}), "relevance"),
+        (Kind::PracticeReview, json!({"originality": 0}), "originality"),
+        (Kind::PracticeReview, json!({"effectiveness": secret}), "effectiveness"),
+        (Kind::PracticeReview, json!({"reviewer": " "}), "reviewer"),
+        (Kind::PracticeReview, json!({"reviewed_on": "2026-02-30"}), "reviewed_on"),
+        (Kind::LibrarySheet, json!({"decision": secret}), "decision"),
+        (Kind::LibrarySheet, json!({"decision": "ecartee"}), "reasons"),
+        (Kind::LibrarySheet, json!({"decision": "ecartee", "reasons": "Trop local", "published_on": "2026-12-01"}), "published_on"),
+        (Kind::LibrarySheet, json!({"title": ""}), "title"),
     ];
     for (kind, change, field) in &table {
         let data = merged(base(*kind), change);
@@ -179,6 +191,7 @@ fn a_missing_optional_field_reads_as_none() {
         (Kind::Attachment, &["record_id"]),
         (Kind::CommonGoal, &["workshop_id", "agreed_on"]),
         (Kind::Charter, &["adopted_on", "workshop_id"]),
+        (Kind::LibrarySheet, &["territory_kind", "departement_code", "published_on"]),
     ];
     for (kind, fields) in optional {
         let data = validate(*kind, base(*kind)).unwrap_or_else(|e| panic!("{kind}: {e:?}")).data;
