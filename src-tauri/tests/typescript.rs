@@ -18,8 +18,8 @@ use maillage_core::api::dispatch::{typescript, COMMANDS};
 use maillage_core::api::*;
 use maillage_core::domain::kinds::*;
 use maillage_core::domain::vocabulary::{
-    ActionStatus, ActorCategory, Attendance, ConsentStatus, Engagement, InterventionField, InterviewStatus, LinkKind,
-    CharterStatus, CommitteeDecision, GridPractice, MethodStep, PracticeStatus, TerritoryKind, WorkshopKind,
+    ActionStatus, ActorCategory, Attendance, CharterStatus, CommitteeDecision, ConsentStatus, Engagement, GridPractice,
+    InterventionField, InterviewStatus, LinkKind, MethodStep, PracticeStatus, TerritoryKind, WorkshopKind,
 };
 use maillage_core::domain::{DeviceId, Kind, Record, RecordId};
 use ts_rs::{Config, TS};

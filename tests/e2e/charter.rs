@@ -95,7 +95,11 @@ async fn a_common_goal_and_a_charter_are_written_adopted_signed_and_tick_the_gri
     app.wait_for("common-goal-editor").await?;
     assert_eq!(app.value("goal-workshop").await?, workshop.to_string(), "the workshop it is written in");
     app.fill("goal-goal", "Qu'aucun enfant ne décroche au passage en sixième").await?;
-    app.fill("goal-scenario", "Les familles connaissent les lieux ressources ; les professionnels se parlent avant la rentrée.").await?;
+    app.fill(
+        "goal-scenario",
+        "Les familles connaissent les lieux ressources ; les professionnels se parlent avant la rentrée.",
+    )
+    .await?;
     app.click(&format!("goal-indicators-{indicator}")).await?;
     app.fill("goal-new-indicator", "Familles accompagnées").await?;
     app.click("goal-create-indicator").await?;
@@ -241,7 +245,8 @@ async fn headquarters_counts_the_territories_per_good_practice() -> Result<()> {
         hq.import_bundle(&bundle, &ImportOptions::default())?;
     }
     let counts = hq.national_grid()?;
-    let orly = hq.list(Kind::Territory, None)?.into_iter().find(|t| t.data["name"] == "Orly Centre").expect("imported").id;
+    let orly =
+        hq.list(Kind::Territory, None)?.into_iter().find(|t| t.data["name"] == "Orly Centre").expect("imported").id;
     drop(hq);
 
     let driver = Driver::start(&store)?;
@@ -253,7 +258,11 @@ async fn headquarters_counts_the_territories_per_good_practice() -> Result<()> {
     app.click("nav-national").await?;
     app.wait_for("national-grid").await?;
     for c in &counts {
-        app.wait_text(&format!("national-grid-count-{}", c.code), &format!("{} sur {}", c.territories_done, c.territories)).await?;
+        app.wait_text(
+            &format!("national-grid-count-{}", c.code),
+            &format!("{} sur {}", c.territories_done, c.territories),
+        )
+        .await?;
     }
     assert_eq!(app.text("national-grid-count-communication").await?, "2 sur 2");
     assert_eq!(app.text("national-grid-count-coordination").await?, "1 sur 2");

@@ -37,7 +37,10 @@ fn main() {
     }
     // MAILLAGE_BENCH_ONLY=encryption: autosave, search and bulk writes, plain and encrypted.
     if std::env::var("MAILLAGE_BENCH_ONLY").as_deref() == Ok("encryption") {
-        println!("{}", serde_json::to_string_pretty(&json!({"encryption": encryption::run(dir.path())})).expect("JSON"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({"encryption": encryption::run(dir.path())})).expect("JSON")
+        );
         return;
     }
     report.insert("autosave_ms".into(), autosave(dir.path()));

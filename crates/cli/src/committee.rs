@@ -87,7 +87,8 @@ pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode,
                     (Some(d), None) => d.label().to_lowercase(),
                     (None, None) => "à examiner".into(),
                 };
-                writeln!(out, "{}\t{}\t{} avis\t{}", e.practice_id, e.title, e.reviews.len(), state).map_err(out_err)?;
+                writeln!(out, "{}\t{}\t{} avis\t{}", e.practice_id, e.title, e.reviews.len(), state)
+                    .map_err(out_err)?;
             }
         }
         Command::Review { id, reviewer, relevance, originality, effectiveness, comment } => {

@@ -15,7 +15,8 @@ use crate::{json_line, out_err};
 static PASSPHRASE_FILE: OnceLock<Option<PathBuf>> = OnceLock::new();
 
 pub fn set_passphrase_file(flag: Option<PathBuf>) {
-    let file = flag.or_else(|| std::env::var_os("MAILLAGE_PASSPHRASE_FILE").filter(|v| !v.is_empty()).map(PathBuf::from));
+    let file =
+        flag.or_else(|| std::env::var_os("MAILLAGE_PASSPHRASE_FILE").filter(|v| !v.is_empty()).map(PathBuf::from));
     let _ = PASSPHRASE_FILE.set(file);
 }
 
@@ -140,7 +141,8 @@ pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<std::proc
             let code = read_secret(&recovery_code_file, "--recovery-code-file")?;
             let new = read_secret(&new_passphrase_file, "--new-passphrase-file")?;
             Api::open_with_recovery_code(db, &code, Some(&new))?;
-            writeln!(out, "Base ouverte avec le code de secours ; nouvelle phrase de passe enregistrée.").map_err(out_err)?;
+            writeln!(out, "Base ouverte avec le code de secours ; nouvelle phrase de passe enregistrée.")
+                .map_err(out_err)?;
         }
         Command::IdleLock { minutes } => {
             let minutes = open(db)?.set_idle_lock_minutes(minutes)?;

@@ -61,7 +61,8 @@ pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode,
                 json_line(out, &counts)?;
             } else {
                 for c in counts {
-                    writeln!(out, "{:>3}/{:<3} {} ({})", c.territories_done, c.territories, c.practice, c.code).map_err(out_err)?;
+                    writeln!(out, "{:>3}/{:<3} {} ({})", c.territories_done, c.territories, c.practice, c.code)
+                        .map_err(out_err)?;
                 }
             }
         }

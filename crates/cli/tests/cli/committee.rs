@@ -18,7 +18,10 @@ fn headquarters_reviews_decides_and_publishes_a_proposed_practice() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("camille.sqlite3");
     ok(&a, &["init", "--facilitator", "Camille"]);
-    let t = ok(&a, &["record", "put", "territory", "--json", r#"{"name":"Orly","kind":"commune","departement_code":"94"}"#]);
+    let t = ok(
+        &a,
+        &["record", "put", "territory", "--json", r#"{"name":"Orly","kind":"commune","departement_code":"94"}"#],
+    );
     let practice = json!({"territory_id": t.trim(), "title": "Petit-déjeuner des partenaires", "status": "proposee"});
     let p = ok(&a, &["record", "put", "practice", "--json", &practice.to_string()]).trim().to_string();
     let bundle = dir.path().join("orly.maillage");
@@ -39,10 +42,41 @@ fn headquarters_reviews_decides_and_publishes_a_proposed_practice() {
         all.extend_from_slice(args);
         ok(&hq, &all)
     };
-    for (who, r, o, e) in [("Département", "4", "3", "4"), ("Association", "3", "2", "4"), ("Préfecture", "4", "4", "3")] {
-        hq_ok(&["practice", "review", &p, "--reviewer", who, "--relevance", r, "--originality", o, "--effectiveness", e]);
+    for (who, r, o, e) in
+        [("Département", "4", "3", "4"), ("Association", "3", "2", "4"), ("Préfecture", "4", "4", "3")]
+    {
+        hq_ok(&[
+            "practice",
+            "review",
+            &p,
+            "--reviewer",
+            who,
+            "--relevance",
+            r,
+            "--originality",
+            o,
+            "--effectiveness",
+            e,
+        ]);
     }
-    let bad = maillage(&hq, &["--passphrase-file", pf, "practice", "review", &p, "--reviewer", "X", "--relevance", "9", "--originality", "1", "--effectiveness", "1"]);
+    let bad = maillage(
+        &hq,
+        &[
+            "--passphrase-file",
+            pf,
+            "practice",
+            "review",
+            &p,
+            "--reviewer",
+            "X",
+            "--relevance",
+            "9",
+            "--originality",
+            "1",
+            "--effectiveness",
+            "1",
+        ],
+    );
     assert_eq!(bad.status.code(), Some(1));
     assert!(stderr(&bad).contains("pertinence"), "{}", stderr(&bad));
     hq_ok(&["practice", "decide", &p, "--retain", "--reason", "Transposable"]);

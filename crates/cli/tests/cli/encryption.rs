@@ -50,7 +50,8 @@ fn an_encrypted_store_opens_with_its_passphrase_file_and_a_wrong_one_changes_not
     let wrong = secret(dir.path(), "autre", "une phrase de passe fausse");
     let r = right.to_str().unwrap();
     let init = ok(&db, &["--passphrase-file", r, "init", "--facilitator", "Camille Lefort"]);
-    let code = init.lines().map(str::trim).find(|l| l.len() == 32 && l.matches('-').count() == 6).expect(&init).to_string();
+    let code =
+        init.lines().map(str::trim).find(|l| l.len() == 32 && l.matches('-').count() == 6).expect(&init).to_string();
     ok(&db, &["--passphrase-file", r, "demo", "--territory", "Valmont"]);
 
     // No passphrase: a clear refusal. A wrong one: « phrase de passe incorrecte », exit 1, nothing touched.
@@ -58,7 +59,9 @@ fn an_encrypted_store_opens_with_its_passphrase_file_and_a_wrong_one_changes_not
     assert_eq!(none.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&none.stderr).contains("--passphrase-file"));
     let before = files_of(dir.path());
-    for out in [run(&db, &["--passphrase-file", wrong.to_str().unwrap(), "stats"], None), run(&db, &["stats"], Some(&wrong))] {
+    for out in
+        [run(&db, &["--passphrase-file", wrong.to_str().unwrap(), "stats"], None), run(&db, &["stats"], Some(&wrong))]
+    {
         assert_eq!(out.status.code(), Some(1));
         assert_eq!(String::from_utf8_lossy(&out.stderr).trim(), "maillage: phrase de passe incorrecte");
         assert!(out.stdout.is_empty());
@@ -70,7 +73,8 @@ fn an_encrypted_store_opens_with_its_passphrase_file_and_a_wrong_one_changes_not
     assert_eq!(stats["territory"], 1);
     let env = run(&db, &["search", "Valmont", "--json"], Some(&right));
     assert!(env.status.success() && !env.stdout.is_empty());
-    let status: Value = serde_json::from_str(&ok(&db, &["--passphrase-file", r, "encryption", "status", "--json"])).unwrap();
+    let status: Value =
+        serde_json::from_str(&ok(&db, &["--passphrase-file", r, "encryption", "status", "--json"])).unwrap();
     assert_eq!(status["encrypted"], true);
     for text in ["Valmont", "Camille Lefort", code.as_str(), "une phrase de passe solide"] {
         assert!(!holds(&db, text) && !holds(&dir.path().join("maillage.sqlite3.cle"), text), "« {text} » in the bytes");
@@ -78,17 +82,42 @@ fn an_encrypted_store_opens_with_its_passphrase_file_and_a_wrong_one_changes_not
 
     // Change the passphrase, then forget it: the recovery code sets a new one.
     let new = secret(dir.path(), "nouvelle", "la nouvelle phrase de passe");
-    ok(&db, &["--passphrase-file", r, "encryption", "change-passphrase", "--new-passphrase-file", new.to_str().unwrap()]);
+    ok(
+        &db,
+        &["--passphrase-file", r, "encryption", "change-passphrase", "--new-passphrase-file", new.to_str().unwrap()],
+    );
     assert_eq!(run(&db, &["stats"], Some(&right)).status.code(), Some(1));
     ok(&db, &["--passphrase-file", new.to_str().unwrap(), "stats"]);
     let code_file = secret(dir.path(), "code", &code.to_lowercase());
     let third = secret(dir.path(), "troisieme", "une troisième phrase de passe");
     let wrong_code = secret(dir.path(), "faux-code", &"7".repeat(26));
-    let refused = run(&db, &["encryption", "recover", "--recovery-code-file", wrong_code.to_str().unwrap(), "--new-passphrase-file", third.to_str().unwrap()], None);
+    let refused = run(
+        &db,
+        &[
+            "encryption",
+            "recover",
+            "--recovery-code-file",
+            wrong_code.to_str().unwrap(),
+            "--new-passphrase-file",
+            third.to_str().unwrap(),
+        ],
+        None,
+    );
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("code de secours incorrect"));
-    ok(&db, &["encryption", "recover", "--recovery-code-file", code_file.to_str().unwrap(), "--new-passphrase-file", third.to_str().unwrap()]);
-    let stats: Value = serde_json::from_str(&ok(&db, &["--passphrase-file", third.to_str().unwrap(), "stats", "--json"])).unwrap();
+    ok(
+        &db,
+        &[
+            "encryption",
+            "recover",
+            "--recovery-code-file",
+            code_file.to_str().unwrap(),
+            "--new-passphrase-file",
+            third.to_str().unwrap(),
+        ],
+    );
+    let stats: Value =
+        serde_json::from_str(&ok(&db, &["--passphrase-file", third.to_str().unwrap(), "stats", "--json"])).unwrap();
     assert_eq!(stats["territory"], 1);
 }
 

@@ -189,14 +189,15 @@ fn the_evaluation_shows_indicators_actions_and_the_map_at_both_dates() {
     let s = Store::new();
     let t = territory(&s);
     // Two of the three structures signed the charter in May.
-    let orgs: Vec<Value> = serde_json::from_str::<Value>(&s.ok(&["record", "list", "organisation", "--territory", &t, "--json"]))
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|o| o["data"]["name"] != "Collège Paul Éluard")
-        .map(|o| json!({"organisation_id": o["id"]}))
-        .collect();
+    let orgs: Vec<Value> =
+        serde_json::from_str::<Value>(&s.ok(&["record", "list", "organisation", "--territory", &t, "--json"]))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["data"]["name"] != "Collège Paul Éluard")
+            .map(|o| json!({"organisation_id": o["id"]}))
+            .collect();
     put(&s, "charter", json!({"territory_id": t, "partners": orgs, "status": "adoptee", "adopted_on": "2026-05-12"}));
     let dir = tempfile::tempdir().unwrap();
     let docx = dir.path().join("evaluation.docx");

@@ -28,9 +28,11 @@ fn headquarters_imports_sealed_bundles_with_the_key_beside_its_store() {
     assert!(init.contains("Code de secours"), "{init}");
     let locked = maillage(&hq, &["workspace", "show"]);
     assert!(!locked.status.success() && String::from_utf8_lossy(&locked.stderr).contains("--passphrase-file"));
-    let shown: Value = serde_json::from_str(&ok(&hq, &["--passphrase-file", pf, "workspace", "show", "--json"])).unwrap();
+    let shown: Value =
+        serde_json::from_str(&ok(&hq, &["--passphrase-file", pf, "workspace", "show", "--json"])).unwrap();
     assert!(shown["mode"].is_null(), "{shown}");
-    let set: Value = serde_json::from_str(&ok(&hq, &["--passphrase-file", pf, "workspace", "set", "siege", "--json"])).unwrap();
+    let set: Value =
+        serde_json::from_str(&ok(&hq, &["--passphrase-file", pf, "workspace", "set", "siege", "--json"])).unwrap();
     assert_eq!(set["mode"], "siege");
     let recipient = set["hq"]["recipient"].as_str().unwrap().to_string();
     let key = dir.path().join("siege/hq.key");
@@ -47,7 +49,8 @@ fn headquarters_imports_sealed_bundles_with_the_key_beside_its_store() {
 
     let imported = ok(&hq, &["--passphrase-file", pf, "import", bundle.to_str().unwrap()]);
     assert!(imported.contains("1 ajouté"), "{imported}");
-    let synthesis: Value = serde_json::from_str(&ok(&hq, &["--passphrase-file", pf, "national", "synthesis", "--json"])).unwrap();
+    let synthesis: Value =
+        serde_json::from_str(&ok(&hq, &["--passphrase-file", pf, "national", "synthesis", "--json"])).unwrap();
     assert_eq!(synthesis["territories"][0]["name"], "Orly");
     assert!(ok(&hq, &["--passphrase-file", pf, "national", "synthesis"]).contains("Territoires (1) : Orly"));
 
@@ -60,7 +63,8 @@ fn headquarters_imports_sealed_bundles_with_the_key_beside_its_store() {
     let copy = dir.path().join("copie.key");
     ok(&hq, &["--passphrase-file", pf, "workspace", "save-secret-copy", "--out", copy.to_str().unwrap()]);
     assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&key).unwrap());
-    let again = maillage(&hq, &["--passphrase-file", pf, "workspace", "save-secret-copy", "--out", copy.to_str().unwrap()]);
+    let again =
+        maillage(&hq, &["--passphrase-file", pf, "workspace", "save-secret-copy", "--out", copy.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(1));
     assert!(ok(&hq, &["--passphrase-file", pf, "workspace", "show"]).contains("copie enregistrée"));
 

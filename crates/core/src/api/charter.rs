@@ -30,8 +30,11 @@ impl Api {
         })?;
         self.check_report_out(req)?;
         let (cover, _) = self.cover_and_actions(req.territory_id, None)?;
-        let orgs: HashMap<RecordId, Organisation> =
-            self.list(Kind::Organisation, Some(req.territory_id))?.iter().filter_map(|r| Some((r.id, data(r)?))).collect();
+        let orgs: HashMap<RecordId, Organisation> = self
+            .list(Kind::Organisation, Some(req.territory_id))?
+            .iter()
+            .filter_map(|r| Some((r.id, data(r)?)))
+            .collect();
         let partners = charter
             .partners
             .iter()
@@ -87,7 +90,9 @@ impl Api {
     /// The organisations that signed the territory's adopted charter (none without one).
     pub(crate) fn signatories(&self, territory: RecordId) -> ApiResult<Vec<RecordId>> {
         Ok(match self.charter_of(territory)? {
-            Some((c, _)) if c.status == CharterStatus::Adoptee => c.partners.iter().map(|p| p.organisation_id).collect(),
+            Some((c, _)) if c.status == CharterStatus::Adoptee => {
+                c.partners.iter().map(|p| p.organisation_id).collect()
+            }
             _ => Vec::new(),
         })
     }

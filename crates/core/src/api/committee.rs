@@ -97,7 +97,10 @@ impl Api {
         let record = self.get(Kind::Practice, practice_id)?;
         let practice: Practice = serde_json::from_value(record.data.clone()).map_err(Error::from)?;
         if practice.status == PracticeStatus::Brouillon {
-            return Err(refuse("practice_id", "cette pratique est encore un brouillon : elle n'a pas été proposée au comité"));
+            return Err(refuse(
+                "practice_id",
+                "cette pratique est encore un brouillon : elle n'a pas été proposée au comité",
+            ));
         }
         Ok((record, practice))
     }
@@ -199,7 +202,9 @@ impl Api {
             Some((id, sheet)) => (Some(id), serde_json::to_value(sheet).map_err(Error::from)?),
             None => {
                 let origin = match practice.territory_id {
-                    Some(t) => self.get(Kind::Territory, t).ok().and_then(|r| serde_json::from_value::<Territory>(r.data).ok()),
+                    Some(t) => {
+                        self.get(Kind::Territory, t).ok().and_then(|r| serde_json::from_value::<Territory>(r.data).ok())
+                    }
                     None => None,
                 };
                 let mut data = serde_json::json!({
@@ -226,14 +231,20 @@ impl Api {
     pub fn publish_practice(&self, practice_id: RecordId, themes: &[String]) -> ApiResult<Record> {
         self.committee_sits()?;
         let Some((id, sheet)) = self.sheet_of(practice_id)? else {
-            return Err(refuse("practice_id", "le comité ne s'est pas encore prononcé sur cette pratique : décidez d'abord"));
+            return Err(refuse(
+                "practice_id",
+                "le comité ne s'est pas encore prononcé sur cette pratique : décidez d'abord",
+            ));
         };
         if sheet.decision != CommitteeDecision::Retenue {
             return Err(refuse("decision", "seule une pratique retenue par le comité se publie"));
         }
         let allowed = self.library_themes()?;
         if themes.iter().any(|t| !allowed.contains(t)) {
-            return Err(refuse("themes", "les thèmes de la bibliothèque se choisissent dans sa liste (Paramètres du siège)"));
+            return Err(refuse(
+                "themes",
+                "les thèmes de la bibliothèque se choisissent dans sa liste (Paramètres du siège)",
+            ));
         }
         let mut data = serde_json::to_value(&sheet).map_err(Error::from)?;
         data["published_on"] = serde_json::json!(crate::privacy::today());
@@ -274,7 +285,10 @@ impl Api {
         let themes: Vec<String> = themes.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
         let unique: std::collections::HashSet<&String> = themes.iter().collect();
         if themes.is_empty() || unique.len() != themes.len() || themes.iter().any(|t| t.chars().count() > 120) {
-            return Err(refuse("themes", "la liste des thèmes : au moins un thème, chacun une fois, 120 caractères au plus"));
+            return Err(refuse(
+                "themes",
+                "la liste des thèmes : au moins un thème, chacun une fois, 120 caractères au plus",
+            ));
         }
         let value = serde_json::to_string(&themes).map_err(Error::from)?;
         self.store.write(|tx| crate::store::settings::set(tx, LIBRARY_THEMES, &value))?;

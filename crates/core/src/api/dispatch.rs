@@ -511,6 +511,9 @@ mod tests {
         // A session command has no store to run on in the plain dispatch.
         let plain = Api::create(&dir.path().join("autre.sqlite3")).unwrap();
         assert!(dispatch(&plain, "unlock", json!({"passphrase": "x"}), &mut |_| {}).is_err());
-        assert_eq!(dispatch_session(&Session::with(plain), "lock", Value::Null, &mut |_| {}).unwrap_err().code, ErrorCode::Invalid);
+        assert_eq!(
+            dispatch_session(&Session::with(plain), "lock", Value::Null, &mut |_| {}).unwrap_err().code,
+            ErrorCode::Invalid
+        );
     }
 }

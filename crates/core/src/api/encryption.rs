@@ -117,7 +117,11 @@ impl Api {
     /// store and its backups keep their key: backups made before open with the new passphrase.
     pub fn change_passphrase(&self, current: &str, new: &str) -> ApiResult<()> {
         let Some(key) = self.store.key() else {
-            return Err(Error::Invalid(kinds::Invalid::new("passphrase", "la base n'est pas chiffrée : activez d'abord le chiffrement")).into());
+            return Err(Error::Invalid(kinds::Invalid::new(
+                "passphrase",
+                "la base n'est pas chiffrée : activez d'abord le chiffrement",
+            ))
+            .into());
         };
         cipher::check_passphrase_form(new)?;
         let given = cipher::unwrap_key(self.store.path(), current)?;
@@ -155,5 +159,9 @@ impl Api {
 }
 
 fn wrong_code() -> ApiError {
-    ApiError { code: ErrorCode::WrongPassphrase, message: "code de secours incorrect".into(), field: Some("recovery_code".into()) }
+    ApiError {
+        code: ErrorCode::WrongPassphrase,
+        message: "code de secours incorrect".into(),
+        field: Some("recovery_code".into()),
+    }
 }

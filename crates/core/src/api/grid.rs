@@ -57,7 +57,11 @@ fn evidence(code: &str, f: &Facts) -> (bool, String, Option<Kind>) {
     match code {
         "cartographie" => (
             f.organisations >= 3 && f.links >= 1,
-            format!("Carte : {}, {}", plural(f.organisations, "structure", "structures"), plural(f.links, "lien", "liens")),
+            format!(
+                "Carte : {}, {}",
+                plural(f.organisations, "structure", "structures"),
+                plural(f.links, "lien", "liens")
+            ),
             Some(Kind::CooperationLink),
         ),
         "diagnostic_partage" => match (&f.last_copil, f.interviews_complete) {
@@ -66,7 +70,11 @@ fn evidence(code: &str, f: &Facts) -> (bool, String, Option<Kind>) {
                 format!("{} complets, COPIL du {}", plural(n, "entretien", "entretiens"), french_date(day)),
                 Some(Kind::Workshop),
             ),
-            (_, n) => (false, format!("{} complets, pas encore de COPIL", plural(n, "entretien", "entretiens")), Some(Kind::Interview)),
+            (_, n) => (
+                false,
+                format!("{} complets, pas encore de COPIL", plural(n, "entretien", "entretiens")),
+                Some(Kind::Interview),
+            ),
         },
         "but_commun" => match &f.goal_agreed_on {
             Some(day) => (true, format!("Objectif commun convenu le {}", french_date(day)), Some(Kind::CommonGoal)),
@@ -85,7 +93,11 @@ fn evidence(code: &str, f: &Facts) -> (bool, String, Option<Kind>) {
         "charte" => match &f.charter_adopted_on {
             Some(day) => (
                 true,
-                format!("Charte adoptée le {} ({})", french_date(day), plural(f.charter_partners, "partenaire", "partenaires")),
+                format!(
+                    "Charte adoptée le {} ({})",
+                    french_date(day),
+                    plural(f.charter_partners, "partenaire", "partenaires")
+                ),
                 Some(Kind::Charter),
             ),
             None => (false, "Pas de charte adoptée".into(), Some(Kind::Charter)),
@@ -137,9 +149,19 @@ impl Api {
 
     /// Ticks (with a note, today) or unticks an item of the grid by hand: an edit of the
     /// territory, which travels.
-    pub fn set_grid_check(&self, territory: RecordId, code: &str, checked: bool, note: &str) -> ApiResult<CooperationGrid> {
+    pub fn set_grid_check(
+        &self,
+        territory: RecordId,
+        code: &str,
+        checked: bool,
+        note: &str,
+    ) -> ApiResult<CooperationGrid> {
         let Some(code) = GridPractice::ALL.iter().copied().find(|g| g.code() == code) else {
-            return Err(Error::Invalid(kinds::Invalid::new("code", "ce n'est pas un code de la grille de coopération")).into());
+            return Err(Error::Invalid(kinds::Invalid::new(
+                "code",
+                "ce n'est pas un code de la grille de coopération",
+            ))
+            .into());
         };
         let record = self.get(Kind::Territory, territory)?;
         let mut data = record.data.clone();
@@ -164,7 +186,12 @@ impl Api {
             .collect();
         let mut counts: Vec<GridCount> = crate::defaults::good_practices()
             .into_iter()
-            .map(|g| GridCount { code: g.code, practice: g.practice, territories_done: 0, territories: territories.len() as u32 })
+            .map(|g| GridCount {
+                code: g.code,
+                practice: g.practice,
+                territories_done: 0,
+                territories: territories.len() as u32,
+            })
             .collect();
         for t in territories {
             for item in self.cooperation_grid(t)?.items {

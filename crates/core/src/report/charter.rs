@@ -100,7 +100,11 @@ pub fn charter_docx(c: &CharterDocument) -> Result<Vec<u8>, ReportError> {
             .iter()
             .map(|p| vec![p.organisation.clone(), p.category.clone(), p.interest.clone(), p.commitments.clone()])
             .collect();
-        doc.table(&["Structure", "Catégorie", "Son intérêt à coopérer", "Ses engagements"], &rows, &[2300, 1700, 2838, 2800]);
+        doc.table(
+            &["Structure", "Catégorie", "Son intérêt à coopérer", "Ses engagements"],
+            &rows,
+            &[2300, 1700, 2838, 2800],
+        );
     }
 
     doc.heading1("Signatures");
@@ -112,7 +116,11 @@ pub fn charter_docx(c: &CharterDocument) -> Result<Vec<u8>, ReportError> {
         doc.heading2(&p.organisation);
         doc.labelled(
             "Représenté·e par",
-            if p.representative.trim().is_empty() { "……………………………………" } else { &p.representative },
+            if p.representative.trim().is_empty() {
+                "……………………………………"
+            } else {
+                &p.representative
+            },
         );
         doc.labelled("Fait à", "……………………………… le ……………………");
         doc.labelled("Signature", "");

@@ -10,9 +10,9 @@ use crate::domain::vocabulary::ActionStatus;
 use super::diagnostic::{cover, ActionLine, Cover};
 use super::docx::{Document, TEXT_WIDTH};
 use super::picture::map::{layout, map_svg_with, LinkMark, MapLink};
-use crate::domain::RecordId;
 use super::picture::{chart, render_png};
 use super::{french, map_of, ReportError};
+use crate::domain::RecordId;
 
 /// An indicator and its measurements.
 #[derive(Debug, Clone, Default)]

@@ -80,7 +80,12 @@ impl RecoveryCode {
     /// Reads a code as the user typed it: case, spaces and dashes do not matter, and O, I and L
     /// read as 0, 1 and 1. Anything else is refused (the message never repeats it).
     pub fn parse(text: &str) -> Result<RecoveryCode> {
-        let bad = || Error::Invalid(Invalid::new("recovery_code", "code de secours : 26 caractères attendus (chiffres et lettres, par groupes de 4)"));
+        let bad = || {
+            Error::Invalid(Invalid::new(
+                "recovery_code",
+                "code de secours : 26 caractères attendus (chiffres et lettres, par groupes de 4)",
+            ))
+        };
         let mut bits: u128 = 0;
         let mut count = 0;
         for c in text.chars().filter(|c| !c.is_whitespace() && *c != '-') {
@@ -187,7 +192,10 @@ pub fn store_is_encrypted(path: &Path) -> Result<bool> {
 /// Checks a passphrase's form (not whether it is the right one).
 pub fn check_passphrase_form(passphrase: &str) -> Result<()> {
     if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
-        return Err(Error::Invalid(Invalid::new("passphrase", format!("phrase de passe : au moins {MIN_PASSPHRASE_CHARS} caractères"))));
+        return Err(Error::Invalid(Invalid::new(
+            "passphrase",
+            format!("phrase de passe : au moins {MIN_PASSPHRASE_CHARS} caractères"),
+        )));
     }
     if passphrase.trim() != passphrase {
         return Err(Error::Invalid(Invalid::new("passphrase", "phrase de passe : sans espace au début ni à la fin")));
@@ -196,7 +204,8 @@ pub fn check_passphrase_form(passphrase: &str) -> Result<()> {
 }
 
 fn derive(passphrase: &str, salt: &[u8], m_kib: u32, t: u32, p: u32) -> Result<Zeroizing<[u8; 32]>> {
-    let params = argon2::Params::new(m_kib, t, p, Some(32)).map_err(|_| Error::NotAStore("fichier de clé illisible".into()))?;
+    let params =
+        argon2::Params::new(m_kib, t, p, Some(32)).map_err(|_| Error::NotAStore("fichier de clé illisible".into()))?;
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut out = Zeroizing::new([0u8; 32]);
     argon
@@ -255,7 +264,8 @@ pub fn unwrap_key(store: &Path, passphrase: &str) -> Result<StoreKey> {
         }
         Err(e) => return Err(Error::io(&path, e)),
     };
-    let unreadable = || Error::NotAStore("le fichier de clé de la base est illisible : ouvrez-la avec le code de secours".into());
+    let unreadable =
+        || Error::NotAStore("le fichier de clé de la base est illisible : ouvrez-la avec le code de secours".into());
     let file: KeyFile = serde_json::from_slice(&bytes).map_err(|_| unreadable())?;
     if file.format != FORMAT || file.kdf != "argon2id" || file.m_kib > 4 * 1024 * 1024 || file.t > 64 || file.p > 64 {
         return Err(unreadable());
@@ -337,7 +347,9 @@ pub fn encrypt_store(store: &super::Store, key: StoreKey, write_key_file: impl F
             let copied: i64 = copy.query_row("SELECT COUNT(*) FROM record", [], |r| r.get(0))?;
             drop(copy);
             if integrity != "ok" || copied != records {
-                return Err(Error::NotAStore("la copie chiffrée ne correspond pas à la base : rien n'a été modifié".into()));
+                return Err(Error::NotAStore(
+                    "la copie chiffrée ne correspond pas à la base : rien n'a été modifié".into(),
+                ));
             }
             std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| Error::io(&tmp, e))?;
             write_key_file()?;
@@ -463,7 +475,9 @@ mod tests {
         conn.execute("VACUUM INTO ?1", [backup.to_string_lossy()]).unwrap();
         drop(conn);
         let key_hex = hex(&key.0[..]);
-        for (name, bytes) in [("store", std::fs::read(&path).unwrap()), ("backup", std::fs::read(&backup).unwrap()), ("wal", wal)] {
+        for (name, bytes) in
+            [("store", std::fs::read(&path).unwrap()), ("backup", std::fs::read(&backup).unwrap()), ("wal", wal)]
+        {
             assert!(!bytes.windows(9).any(|w| w == b"Lombard-V"), "{name} holds record text");
             assert!(!bytes.windows(32).any(|w| w == &key.0[..]), "{name} holds the key");
             assert!(!bytes.windows(64).any(|w| w == key_hex.as_bytes()), "{name} holds the key in hex");

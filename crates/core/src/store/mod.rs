@@ -172,7 +172,13 @@ impl Store {
             files::tighten(&file);
         }
         let conn = open_connection(path, key.as_ref())?;
-        Ok(Store { path: path.to_path_buf(), conn: Mutex::new(conn), swapping: RwLock::new(()), key: RwLock::new(key), lock })
+        Ok(Store {
+            path: path.to_path_buf(),
+            conn: Mutex::new(conn),
+            swapping: RwLock::new(()),
+            key: RwLock::new(key),
+            lock,
+        })
     }
 
     /// The key of an encrypted store (none for a plain one).

@@ -175,7 +175,11 @@ pub fn rewrite_conflict(tx: &Connection, c: &RewrittenConflict<'_>) -> Result<()
 }
 
 /// Whether a backup file still holds a record of one of `ids`; `None` when it cannot be read.
-pub fn backup_holds_any(file: &Path, key: Option<&crate::store::cipher::StoreKey>, ids: &HashSet<RecordId>) -> Option<bool> {
+pub fn backup_holds_any(
+    file: &Path,
+    key: Option<&crate::store::cipher::StoreKey>,
+    ids: &HashSet<RecordId>,
+) -> Option<bool> {
     let conn = crate::store::backup::open_untouched(file, key).ok()?;
     let mut stmt = conn.prepare("SELECT 1 FROM record WHERE id = ?1").ok()?;
     let mut found = false;

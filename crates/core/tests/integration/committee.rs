@@ -55,7 +55,9 @@ fn a_proposed_practice_is_reviewed_decided_edited_and_published_at_headquarters(
     let entry = &hq.api.committee_queue().unwrap()[0];
     assert_eq!(entry.reviews.len(), 3);
     let means = entry.means.unwrap();
-    assert!((means[0] - 11.0 / 3.0).abs() < 1e-9 && (means[1] - 3.0).abs() < 1e-9 && (means[2] - 11.0 / 3.0).abs() < 1e-9);
+    assert!(
+        (means[0] - 11.0 / 3.0).abs() < 1e-9 && (means[1] - 3.0).abs() < 1e-9 && (means[2] - 11.0 / 3.0).abs() < 1e-9
+    );
 
     // Publishing comes after a decision to retain.
     assert_eq!(hq.api.publish_practice(proposed, &[]).unwrap_err().field.as_deref(), Some("practice_id"));
@@ -74,17 +76,19 @@ fn a_proposed_practice_is_reviewed_decided_edited_and_published_at_headquarters(
     hq.api.put(Kind::LibrarySheet, Some(sheet.id), edited).unwrap();
     let differences = hq.api.practice_differences(proposed).unwrap();
     assert_eq!(differences.len(), 1);
+    assert_eq!((differences[0].label.as_str(), differences[0].proposed.as_str()), ("Titre", "Référent unique collège"));
     assert_eq!(
-        (differences[0].label.as_str(), differences[0].proposed.as_str()),
-        ("Titre", "Référent unique collège")
+        hq.api.get(Kind::Practice, proposed).unwrap().data["title"],
+        "Référent unique collège",
+        "the proposal is kept"
     );
-    assert_eq!(hq.api.get(Kind::Practice, proposed).unwrap().data["title"], "Référent unique collège", "the proposal is kept");
 
     let themes = hq.api.library_themes().unwrap();
     assert!(themes.contains(&"Partenariats entre acteurs".to_string()));
     let unknown = hq.api.publish_practice(proposed, &["Pas un thème".into()]).unwrap_err();
     assert_eq!(unknown.field.as_deref(), Some("themes"));
-    let published = hq.api.publish_practice(proposed, &["Parents".into(), "Partenariats entre acteurs".into()]).unwrap();
+    let published =
+        hq.api.publish_practice(proposed, &["Parents".into(), "Partenariats entre acteurs".into()]).unwrap();
     assert!(published.data["published_on"].is_string());
     assert_eq!(published.data["themes"], json!(["Parents", "Partenariats entre acteurs"]));
     let entry = &hq.api.committee_queue().unwrap()[0];

@@ -58,8 +58,12 @@ fn store_with_words(dir: &Path) -> Api {
         .unwrap();
     let t = demo.territory_id;
     api.put(Kind::Person, None, json!({"territory_id": t, "name": NAME, "role": "CPE"})).unwrap();
-    api.put(Kind::Interview, None, json!({"territory_id": t, "title": "Entretien", "date": "2026-03-02", "notes": NOTE}))
-        .unwrap();
+    api.put(
+        Kind::Interview,
+        None,
+        json!({"territory_id": t, "title": "Entretien", "date": "2026-03-02", "notes": NOTE}),
+    )
+    .unwrap();
     api
 }
 
@@ -81,8 +85,12 @@ fn turning_encryption_on_keeps_every_record_and_leaves_no_text_in_the_store_its_
     let hits = api.search(&SearchRequest { query: "transpalettes".into(), ..Default::default() }).unwrap();
     assert_eq!(hits.len(), 1);
     // A write after: its page goes through the WAL, encrypted too.
-    api.put(Kind::Person, None, json!({"territory_id": hits[0].territory_id, "name": format!("{NAME} bis"), "role": "CPE"}))
-        .unwrap();
+    api.put(
+        Kind::Person,
+        None,
+        json!({"territory_id": hits[0].territory_id, "name": format!("{NAME} bis"), "role": "CPE"}),
+    )
+    .unwrap();
     let wal = sidecar(&db, "-wal");
     assert!(std::fs::metadata(&wal).unwrap().len() > 0, "the write is in the WAL");
     let after_backup = api.backup_now().unwrap();
@@ -92,7 +100,8 @@ fn turning_encryption_on_keeps_every_record_and_leaves_no_text_in_the_store_its_
         }
     }
     // The plain copy made while switching is gone; the backup made before is listed as in clear.
-    let names: Vec<String> = walk(dir.path()).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> =
+        walk(dir.path()).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert!(!names.iter().any(|n| n.contains("en-clair") || n.ends_with(".tmp")), "{names:?}");
     let status = api.encryption_status().unwrap();
     assert!(status.encrypted);

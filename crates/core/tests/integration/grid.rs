@@ -53,7 +53,11 @@ fn the_grid_ticks_itself_from_the_common_goal_the_charter_and_the_map() {
     .unwrap();
     // A common goal written in a workshop, two indicators following it.
     let workshop = api
-        .put(Kind::Workshop, None, json!({"territory_id": t, "kind": "groupe_travail", "title": "Atelier but commun", "date": "2026-04-02"}))
+        .put(
+            Kind::Workshop,
+            None,
+            json!({"territory_id": t, "kind": "groupe_travail", "title": "Atelier but commun", "date": "2026-04-02"}),
+        )
         .unwrap()
         .id;
     let ind: Vec<RecordId> = ["Élèves sans solution", "Partenaires présents"]
@@ -84,7 +88,11 @@ fn the_grid_ticks_itself_from_the_common_goal_the_charter_and_the_map() {
         .map(|o| json!({"organisation_id": o, "interest": "Mieux orienter", "commitments": "Venir aux COPIL", "representative": "La direction"}))
         .collect();
     let charter = api
-        .put(Kind::Charter, None, json!({"territory_id": t, "values": "Confiance", "rules": "Secret partagé", "partners": partners}))
+        .put(
+            Kind::Charter,
+            None,
+            json!({"territory_id": t, "values": "Confiance", "rules": "Secret partagé", "partners": partners}),
+        )
         .unwrap();
     assert_eq!(charter.data["status"], "brouillon");
     assert!(!item(&api.cooperation_grid(t).unwrap(), "charte").0);
@@ -142,7 +150,9 @@ fn a_purge_keeps_who_adhered_and_removes_what_was_written() {
                    "partners": [{"organisation_id": orgs[0], "representative": "Mme Quillebeuf", "interest": "Orienter"}]}),
         )
         .unwrap();
-    let goal = api.put(Kind::CommonGoal, None, json!({"territory_id": t, "goal": "Objectif secret", "scenario": "Scénario"})).unwrap();
+    let goal = api
+        .put(Kind::CommonGoal, None, json!({"territory_id": t, "goal": "Objectif secret", "scenario": "Scénario"}))
+        .unwrap();
     let mut data = api.get(Kind::Territory, t).unwrap().data;
     data["end_date"] = json!("2020-06-30");
     api.put(Kind::Territory, Some(t), data).unwrap();

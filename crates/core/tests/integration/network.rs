@@ -197,12 +197,20 @@ fn an_evaluation_period_sees_the_indicators_as_they_stood_on_its_last_day() {
     let api = crate::fresh(dir.path(), "s.sqlite3");
     let t = territory(&api);
     let i = api
-        .put(Kind::Indicator, None, serde_json::json!({"territory_id": t, "name": "Familles reçues", "baseline": 10, "target": 30}))
+        .put(
+            Kind::Indicator,
+            None,
+            serde_json::json!({"territory_id": t, "name": "Familles reçues", "baseline": 10, "target": 30}),
+        )
         .unwrap()
         .id;
     for (day, value) in [("2026-03-01", 15.0), ("2026-09-01", 24.5)] {
-        api.put(Kind::Measurement, None, serde_json::json!({"territory_id": t, "indicator_id": i, "date": day, "value": value}))
-            .unwrap();
+        api.put(
+            Kind::Measurement,
+            None,
+            serde_json::json!({"territory_id": t, "indicator_id": i, "date": day, "value": value}),
+        )
+        .unwrap();
     }
     let now = api.analysis_indicators(t).unwrap();
     assert_eq!((now.indicators[0].latest_value, now.indicators[0].progress), (Some(24.5), Some(0.725)));

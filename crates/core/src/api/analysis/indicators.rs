@@ -91,7 +91,11 @@ impl Api {
 
     /// [`Api::analysis_indicators`] as it stood on `until` (`AAAA-MM-JJ`): measurements taken
     /// after that day are left out (the evaluation of a period ends on its last day).
-    pub fn analysis_indicators_until(&self, territory_id: RecordId, until: Option<&str>) -> ApiResult<IndicatorAnalysis> {
+    pub fn analysis_indicators_until(
+        &self,
+        territory_id: RecordId,
+        until: Option<&str>,
+    ) -> ApiResult<IndicatorAnalysis> {
         let read = self.store().read(|conn| {
             if !is_territory(conn, territory_id)? {
                 return Ok(None);

@@ -134,7 +134,10 @@ impl KindData for Charter {
         let mut seen = std::collections::HashSet::new();
         for p in &self.partners {
             if !seen.insert(p.organisation_id) {
-                return Err(Invalid::new("partners", "une structure figure deux fois parmi les partenaires de la charte"));
+                return Err(Invalid::new(
+                    "partners",
+                    "une structure figure deux fois parmi les partenaires de la charte",
+                ));
             }
             max_len("partners.representative", &p.representative, 200)?;
         }

@@ -112,7 +112,10 @@ impl KindData for LibrarySheet {
             return Err(Invalid::new("published_on", "une pratique écartée par le comité ne se publie pas"));
         }
         if self.decision == CommitteeDecision::Ecartee && self.reasons.trim().is_empty() {
-            return Err(Invalid::new("reasons", "une pratique écartée l'est pour des raisons : remplissez le champ « reasons »"));
+            return Err(Invalid::new(
+                "reasons",
+                "une pratique écartée l'est pour des raisons : remplissez le champ « reasons »",
+            ));
         }
         for theme in &self.themes {
             max_len("themes", theme, 120)?;

@@ -73,7 +73,10 @@ impl KindData for Territory {
         let mut seen = std::collections::HashSet::new();
         for check in &self.grid_checks {
             if !seen.insert(check.code) {
-                return Err(Invalid::new("grid_checks", "une pratique de la grille figure deux fois dans « grid_checks »"));
+                return Err(Invalid::new(
+                    "grid_checks",
+                    "une pratique de la grille figure deux fois dans « grid_checks »",
+                ));
             }
             check_date("grid_checks.checked_on", &check.checked_on)?;
             max_len("grid_checks.note", &check.note, 2000)?;

@@ -33,7 +33,9 @@ fn base(kind: Kind) -> Value {
         Kind::Charter => json!({"territory_id": T}),
         Kind::PracticeReview => json!({"practice_id": O, "reviewer": "Département", "relevance": 3, "originality": 2,
                                        "effectiveness": 4, "reviewed_on": "2026-11-22"}),
-        Kind::LibrarySheet => json!({"practice_id": O, "decision": "retenue", "decided_on": "2026-11-22", "title": "Référent unique"}),
+        Kind::LibrarySheet => {
+            json!({"practice_id": O, "decision": "retenue", "decided_on": "2026-11-22", "title": "Référent unique"})
+        }
     }
 }
 
