@@ -126,7 +126,9 @@ pub struct GoodPractice {
 }
 
 pub fn good_practices() -> Vec<GoodPractice> {
-    serde_json::from_str(GOOD_PRACTICES).expect("the shipped best-practice grid is valid JSON")
+    static GRID: std::sync::OnceLock<Vec<GoodPractice>> = std::sync::OnceLock::new();
+    GRID.get_or_init(|| serde_json::from_str(GOOD_PRACTICES).expect("the shipped best-practice grid is valid JSON"))
+        .clone()
 }
 
 #[cfg(test)]

@@ -105,16 +105,21 @@ impl Api {
         Ok((record, practice))
     }
 
-    /// The committee's sheet of a practice, when it has one (the latest edited).
+    /// The committee's sheet of each practice that has one (the latest edited), read in one pass.
+    fn sheets(&self) -> ApiResult<HashMap<RecordId, (String, RecordId, LibrarySheet)>> {
+        let mut out: HashMap<RecordId, (String, RecordId, LibrarySheet)> = HashMap::new();
+        for r in self.list(Kind::LibrarySheet, None)? {
+            let Ok(sheet) = serde_json::from_value::<LibrarySheet>(r.data) else { continue };
+            if out.get(&sheet.practice_id).is_none_or(|(at, _, _)| *at <= r.updated_at) {
+                out.insert(sheet.practice_id, (r.updated_at, r.id, sheet));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The committee's sheet of a practice, when it has one.
     fn sheet_of(&self, practice_id: RecordId) -> ApiResult<Option<(RecordId, LibrarySheet)>> {
-        let mut sheets: Vec<(String, RecordId, LibrarySheet)> = self
-            .list(Kind::LibrarySheet, None)?
-            .into_iter()
-            .filter_map(|r| Some((r.updated_at.clone(), r.id, serde_json::from_value::<LibrarySheet>(r.data).ok()?)))
-            .filter(|(_, _, s)| s.practice_id == practice_id)
-            .collect();
-        sheets.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(sheets.pop().map(|(_, id, s)| (id, s)))
+        Ok(self.sheets()?.remove(&practice_id).map(|(_, id, s)| (id, s)))
     }
 
     /// The practices proposed by the territories (and those the committee has decided on), with
@@ -139,6 +144,7 @@ impl Api {
                 });
             }
         }
+        let mut sheets = self.sheets()?;
         let mut out = Vec::new();
         for r in self.list(Kind::Practice, None)? {
             let Ok(p) = serde_json::from_value::<Practice>(r.data.clone()) else { continue };
@@ -153,7 +159,7 @@ impl Api {
                 let mean = |f: fn(&ReviewView) -> u8| mine.iter().map(|v| f64::from(f(v))).sum::<f64>() / n;
                 [mean(|v| v.relevance), mean(|v| v.originality), mean(|v| v.effectiveness)]
             });
-            let sheet = self.sheet_of(r.id)?;
+            let sheet = sheets.remove(&r.id).map(|(_, id, s)| (id, s));
             out.push(CommitteeEntry {
                 practice_id: r.id,
                 title: p.title,

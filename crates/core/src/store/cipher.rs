@@ -189,6 +189,17 @@ pub fn store_is_encrypted(path: &Path) -> Result<bool> {
     Ok(key_file.exists())
 }
 
+/// The key to open the existing store at `path` with: [`Error::Locked`] for an encrypted store
+/// offered none; the key offered for an encrypted file (even one whose key file was lost: the
+/// recovery code's key); none for a plain store, whatever is offered.
+pub fn key_to_open(path: &Path, key: Option<StoreKey>) -> Result<Option<StoreKey>> {
+    match (store_is_encrypted(path)?, key) {
+        (true, None) => Err(Error::Locked),
+        (_, key) if is_encrypted_file(path)? => Ok(key),
+        _ => Ok(None),
+    }
+}
+
 /// Checks a passphrase's form (not whether it is the right one).
 pub fn check_passphrase_form(passphrase: &str) -> Result<()> {
     if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {

@@ -108,12 +108,7 @@ impl Store {
             return Err(Error::NoStore(path.to_path_buf()));
         }
         cipher::tidy_after_encryption(path);
-        let key = match (cipher::store_is_encrypted(path)?, key) {
-            (true, None) => return Err(Error::Locked),
-            // A plain store opens as it is, whatever key is offered.
-            (_, key) if cipher::is_encrypted_file(path)? => key,
-            (_, _) => None,
-        };
+        let key = cipher::key_to_open(path, key)?;
         Store::with_lock(path, lock, key)
     }
 
@@ -147,15 +142,7 @@ impl Store {
                 Err(e) => return Err(Error::io(path, e)),
             }
             let fresh = created.file || created.was_empty;
-            let key = if fresh {
-                key
-            } else {
-                match (cipher::store_is_encrypted(path)?, key) {
-                    (true, None) => return Err(Error::Locked),
-                    (true, key) => key,
-                    (false, _) => None,
-                }
-            };
+            let key = if fresh { key } else { cipher::key_to_open(path, key)? };
             Store::with_lock(path, lock, key)
         });
         match opened {
