@@ -80,6 +80,14 @@ export function parseFrNumber(typed: string, required = false): NumberParse {
   return { ok: true, value: Number(t) };
 }
 
+/** A whole number typed in a setting (only its form is read here: the bounds are core's);
+ *  `notWhole` is the sentence for a number that is not whole (« Indiquez un nombre entier de minutes. »). */
+export function parseWholeNumber(typed: string, notWhole: string): { ok: true; value: number } | { ok: false; message: string } {
+  const n = parseFrNumber(typed, true);
+  if (!n.ok) return n;
+  return Number.isInteger(n.value) ? { ok: true, value: n.value as number } : { ok: false, message: notWhole };
+}
+
 /** Bytes in French units: `1,4 Mo`. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} o`;
