@@ -150,6 +150,9 @@ fn generate(dir: &Path) {
         // the selection committee (headquarters)
         PracticeReview,
         LibrarySheet,
+        CommitteeEntry,
+        ReviewView,
+        FieldDifference,
         // the `data` of each kind of record
         Territory,
         Roadmap,

@@ -172,4 +172,21 @@ commands! {
     report_charter(request: ReportRequest) -> ReportWritten => api.report_charter(&request);
     /// Headquarters: how many territories have ticked each good practice of the grid.
     national_grid() -> Vec<GridCount> => api.national_grid();
+
+    /// Headquarters' selection committee: the proposed practices with their reviews, means and
+    /// decision.
+    committee_queue() -> Vec<CommitteeEntry> => api.committee_queue();
+    /// A committee member's review (relevance, originality, effectiveness: 1 to 4; a comment).
+    review_practice(practice_id: RecordId, reviewer: String, relevance: u8, originality: u8, effectiveness: u8, comment: String) -> Record
+        => api.review_practice(practice_id, &reviewer, [relevance, originality, effectiveness], &comment);
+    /// The committee's decision with its reasons; a retained practice gets its edited sheet.
+    decide_practice(practice_id: RecordId, retain: bool, reasons: String) -> Record
+        => api.decide_practice(practice_id, retain, &reasons);
+    /// Publishes a retained practice in the library under some of the library's themes.
+    publish_practice(practice_id: RecordId, themes: Vec<String>) -> Record => api.publish_practice(practice_id, &themes);
+    /// The fields the edited version changed from the territory's proposal (both kept).
+    practice_differences(practice_id: RecordId) -> Vec<FieldDifference> => api.practice_differences(practice_id);
+    /// The library's themes (an editable list; ONPE's until edited).
+    library_themes() -> Vec<String> => api.library_themes();
+    set_library_themes(themes: Vec<String>) -> Vec<String> => api.set_library_themes(themes);
 }

@@ -280,6 +280,7 @@ macro_rules! from_arg_by_serde {
 from_arg_by_serde!(
     String,
     bool,
+    u8,
     u32,
     Vec<String>,
     Vec<PutItem>,
