@@ -4,7 +4,8 @@
 #   build   : a C compiler, pkg-config and OpenSSL's headers (the command line and core: the store
 #             is SQLCipher, which links the system's OpenSSL)
 #   desktop : + WebKitGTK 4.1 and friends (the desktop application), Node.js/npm for the UI
-#   e2e     : + Xvfb, xauth, WebKitWebDriver, tauri-driver, ImageMagick (end-to-end tests, screenshots)
+#   e2e     : + Xvfb, xauth, WebKitWebDriver, tauri-driver, ImageMagick (end-to-end tests, screenshots),
+#             LibreOffice, poppler, xmllint and age (independent readers of what Maillage writes)
 set -euo pipefail
 level="${1:-build}"
 
@@ -20,7 +21,7 @@ if [ "$level" = desktop ] || [ "$level" = e2e ]; then
   command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 if [ "$level" = e2e ]; then
-  for p in xvfb xauth webkit2gtk-driver imagemagick libreoffice-writer-nogui poppler-utils libxml2-utils; do want "$p"; done
+  for p in xvfb xauth webkit2gtk-driver imagemagick libreoffice-writer-nogui poppler-utils libxml2-utils age; do want "$p"; done
 fi
 
 if [ "${#need[@]}" -gt 0 ]; then

@@ -8,6 +8,8 @@
 //! maillage practice differences ID [--json]
 //! maillage practice publish ID [--theme "Parents"]…
 //! maillage practice themes [--set "Parents" --set "Sortie et autonomie"…]
+//! maillage practice withdraw ID
+//! maillage practice adopt SHEET_ID --territory TID      (a facilitator's device: « s'en inspirer »)
 //! ```
 
 use std::io::Write;
@@ -71,6 +73,19 @@ pub enum Command {
         #[arg(long = "set")]
         set: Vec<String>,
     },
+    /// Withdraw a published practice from the library (with headquarters' next library bundle).
+    Withdraw {
+        #[arg(value_parser = parse_id)]
+        id: RecordId,
+    },
+    /// « S'en inspirer »: create an action of the territory from a published practice of the
+    /// library (its sheet id, as `library list` prints it); prints the action's id.
+    Adopt {
+        #[arg(value_parser = parse_id)]
+        id: RecordId,
+        #[arg(long, value_parser = parse_id)]
+        territory: RecordId,
+    },
 }
 
 pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
@@ -112,6 +127,14 @@ pub fn run(db: &Path, command: Command, out: &mut dyn Write) -> Result<ExitCode,
             let r = api.publish_practice(id, &themes)?;
             writeln!(out, "Publiée le {} : {}", r.data["published_on"].as_str().unwrap_or_default(), r.id)
                 .map_err(out_err)?;
+        }
+        Command::Withdraw { id } => {
+            let r = api.withdraw_practice(id)?;
+            writeln!(out, "Retirée de la bibliothèque : {}", r.id).map_err(out_err)?;
+        }
+        Command::Adopt { id, territory } => {
+            let r = api.adopt_practice(id, territory)?;
+            writeln!(out, "{}", r.id).map_err(out_err)?;
         }
         Command::Themes { set } => {
             let themes = if set.is_empty() { api.library_themes()? } else { api.set_library_themes(set)? };

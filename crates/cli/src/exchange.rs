@@ -95,7 +95,9 @@ pub enum KeysCommand {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
-    /// Register a device's public key in advance (the file `keys show --json` prints there).
+    /// Register a device's public key in advance (the file `keys show --json` prints there), or
+    /// trust headquarters' key from its public key file (hq.pub: its library bundles are then
+    /// accepted, and exports sealed for it).
     Trust { file: PathBuf },
 }
 
@@ -300,16 +302,26 @@ fn keys(api: &Api, action: KeysCommand, out: &mut dyn Write) -> Result<ExitCode,
                 }
             }
         }
-        KeysCommand::Trust { file } => {
-            let report = api.trust_device_key(&file)?;
-            let what = if report.already_known { "déjà connu" } else { "enregistré" };
-            writeln!(
-                out,
-                "Appareil {} ({}) {what}\nEmpreinte : {} — vérifiez-la de vive voix avec l'appareil",
-                report.device_id, report.facilitator, report.fingerprint
-            )
-            .map_err(out_err)?;
-        }
+        KeysCommand::Trust { file } => match api.trust_key_file(&file)? {
+            api::TrustedKey::Device(report) => {
+                let what = if report.already_known { "déjà connu" } else { "enregistré" };
+                writeln!(
+                    out,
+                    "Appareil {} ({}) {what}\nEmpreinte : {} — vérifiez-la de vive voix avec l'appareil",
+                    report.device_id, report.facilitator, report.fingerprint
+                )
+                .map_err(out_err)?;
+            }
+            api::TrustedKey::Headquarters(report) => {
+                let what = if report.already_known { "déjà reconnue" } else { "reconnue" };
+                writeln!(
+                    out,
+                    "Clé du siège {what}\nEmpreinte : {} — vérifiez-la de vive voix avec le siège\nLes exports seront scellés pour {}",
+                    report.fingerprint, report.recipient
+                )
+                .map_err(out_err)?;
+            }
+        },
         KeysCommand::HqInit { .. } => unreachable!("handled before the store is opened"),
     }
     Ok(ExitCode::SUCCESS)
@@ -320,6 +332,9 @@ fn describe(out: &mut dyn Write, r: &ImportReport) -> Result<(), ApiError> {
         api::KeyStatus::ThisDevice => "cet appareil".to_string(),
         api::KeyStatus::Known => "appareil connu".to_string(),
         api::KeyStatus::Registered => "appareil enregistré à la main".to_string(),
+        api::KeyStatus::Headquarters => {
+            format!("bibliothèque du siège, signée par sa clé reconnue — empreinte {}", r.device_fingerprint)
+        }
         api::KeyStatus::New => {
             format!("NOUVEL appareil, clé enregistrée à l'import — empreinte {}", r.device_fingerprint)
         }

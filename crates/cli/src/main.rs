@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 mod analysis;
 mod committee;
+mod library;
 mod encryption;
 mod exchange;
 mod grid;
@@ -133,7 +134,13 @@ enum Command {
         #[command(subcommand)]
         command: privacy::PersonCommand,
     },
-    /// Headquarters' selection committee: the queue, reviews, decisions, publication.
+    /// What headquarters sends back: publish the library bundle (headquarters), list the library.
+    Library {
+        #[command(subcommand)]
+        command: library::Command,
+    },
+    /// Headquarters' selection committee (queue, reviews, decisions, publication); « s'en
+    /// inspirer » on a facilitator's device (adopt).
     Practice {
         #[command(subcommand)]
         command: committee::Command,
@@ -295,6 +302,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
     if let Command::Practice { command } = cli.command {
         return committee::run(&path, command, out);
     }
+    if let Command::Library { command } = cli.command {
+        return library::run(&path, command, out);
+    }
     if let Command::Serve(args) = cli.command {
         serve::run(&path, args, &mut std::io::stdin().lock(), out)?;
         return Ok(ExitCode::SUCCESS);
@@ -326,6 +336,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, ApiError> {
         | Command::Encryption { .. }
         | Command::Grid { .. }
         | Command::Practice { .. }
+        | Command::Library { .. }
         | Command::Init { .. }
         | Command::Serve(_) => {
             unreachable!("handled above")

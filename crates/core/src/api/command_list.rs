@@ -189,4 +189,24 @@ commands! {
     /// The library's themes (an editable list; ONPE's until edited).
     library_themes() -> Vec<String> => api.library_themes();
     set_library_themes(themes: Vec<String>) -> Vec<String> => api.set_library_themes(themes);
+
+    /// Headquarters withdraws a published practice from the library.
+    withdraw_practice(practice_id: RecordId) -> Record => api.withdraw_practice(practice_id);
+    /// Headquarters: the library bundle (published practices, the committee's decisions, the
+    /// national meetings), signed with headquarters' key, where the person chose in the system's
+    /// save dialog (an earlier one is replaced only with `force`).
+    publish_library(out: String, force: Option<bool>) -> LibraryPublished
+        => api.publish_library(Path::new(&out), force.unwrap_or(false));
+    /// A facilitator's device trusts headquarters' key from its public key file (`hq.pub`).
+    trust_hq_key(file: String) -> HqTrust => api.trust_hq_key(Path::new(&file));
+    /// The fingerprint of headquarters' key trusted here, if any.
+    trusted_hq_key() -> Option<String> => api.trusted_hq_key();
+    /// Bibliothèque: the published practices, filtered.
+    library(filter: LibraryFilter) -> Vec<LibraryEntry> => api.library(&filter);
+    /// « S'en inspirer »: an action of the territory prefilled from a published practice.
+    adopt_practice(sheet_id: RecordId, territory_id: RecordId) -> Record => api.adopt_practice(sheet_id, territory_id);
+    /// The committee's feedback on the territory's own proposals.
+    practice_feedback(territory_id: RecordId) -> Vec<PracticeFeedback> => api.practice_feedback(territory_id);
+    /// The national meetings' decisions and follow-ups that concern the territory.
+    territory_meetings(territory_id: RecordId) -> Vec<MeetingForTerritory> => api.territory_meetings(territory_id);
 }

@@ -215,6 +215,7 @@ impl Api {
                 };
                 let mut data = serde_json::json!({
                     "practice_id": practice_id,
+                    "actor_categories": self.practice_actor_categories(&practice)?,
                     "territory_kind": origin.as_ref().map(|t| t.kind),
                     "departement_code": origin.and_then(|t| t.departement_code),
                 });
@@ -257,6 +258,21 @@ impl Api {
         if !themes.is_empty() {
             data["themes"] = serde_json::json!(themes);
         }
+        self.put(Kind::LibrarySheet, Some(id), data)
+    }
+
+    /// Withdraws a published practice from the library (the sheet and its decision stay): it
+    /// disappears from the territories' library with headquarters' next library bundle.
+    pub fn withdraw_practice(&self, practice_id: RecordId) -> ApiResult<Record> {
+        self.committee_sits()?;
+        let Some((id, sheet)) = self.sheet_of(practice_id)? else {
+            return Err(refuse("practice_id", "cette pratique n'a pas de fiche du comité : rien à retirer"));
+        };
+        if sheet.published_on.is_none() {
+            return Err(refuse("published_on", "cette pratique n'est pas publiée : rien à retirer"));
+        }
+        let mut data = serde_json::to_value(&sheet).map_err(Error::from)?;
+        data["published_on"] = serde_json::Value::Null;
         self.put(Kind::LibrarySheet, Some(id), data)
     }
 

@@ -292,7 +292,8 @@ from_arg_by_serde!(
     AttachRequest,
     NationalExportRequest,
     WorkspaceMode,
-    ReportRequest
+    ReportRequest,
+    LibraryFilter
 );
 
 fn by_serde<T: DeserializeOwned>(value: Value, name: &str) -> ApiResult<T> {

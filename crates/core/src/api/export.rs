@@ -239,7 +239,9 @@ fn gather(tx: &Connection, req: &ExportRequest, progress: &mut dyn FnMut(ExportP
             progress(ExportProgress { stage: ExportStage::Reading, records: read, total });
         }
         // Programme-wide records (guides, themes) go with every bundle; others with their territory.
-        let in_selection = stored.territory_id.is_none_or(|t| selected.contains(&t));
+        // Headquarters' own records (its library, its committee, its meetings) never travel in a
+        // device's bundle: headquarters sends them in its own, signed (`api::library`).
+        let in_selection = stored.territory_id.is_none_or(|t| selected.contains(&t)) && !stored.kind.headquarters_own();
         if in_selection && (everything || wanted.contains(&stored.id)) {
             c.carry_line(&stored);
         }

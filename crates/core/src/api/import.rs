@@ -62,6 +62,8 @@ pub enum KeyStatus {
     Registered,
     /// First bundle from this device: its key is recorded now (trust on first use).
     New,
+    /// Headquarters' library bundle, signed by the headquarters key trusted here.
+    Headquarters,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -93,6 +95,10 @@ pub struct ImportReport {
     /// and the passages attributed to them (an older bundle replayed never brings them back).
     #[serde(default)]
     pub erased_left_out: u64,
+    /// Live records of a territory deleted here (and not brought back by this bundle), left out:
+    /// the deletion wins, as it would for a local write into a deleted territory.
+    #[serde(default)]
+    pub deleted_territory_left_out: u64,
     /// One French sentence summing up.
     pub message: String,
 }
@@ -162,9 +168,13 @@ fn import_in(conn: &Connection, label: &str, mut opened: OpenedBundle, write: bo
     })?;
     let claimed = fingerprint(&key);
 
-    // The device's key: this device's own, the one recorded before, or a first one (trusted on
-    // first use).
-    let key_status = if m.device_id == own.device_id {
+    // The device's key: headquarters' trusted key for its library bundle; otherwise this
+    // device's own, the one recorded before, or a first one (trusted on first use).
+    let library = m.covers.mode == super::library::LIBRARY_MODE;
+    let key_status = if library {
+        super::library::check_library_bundle(conn, &opened)?;
+        KeyStatus::Headquarters
+    } else if m.device_id == own.device_id {
         let mine = this_device_key(&own);
         if mine.public_key != m.device_key {
             return Err(key_mismatch(&m.device_id, &mine.fingerprint, &claimed).into());
@@ -183,6 +193,9 @@ fn import_in(conn: &Connection, label: &str, mut opened: OpenedBundle, write: bo
             None => KeyStatus::New,
         }
     };
+    if !library {
+        super::library::check_device_bundle(&opened)?;
+    }
     let bundle_id = m.bundle_id.to_string();
     let mut report = ImportReport {
         file: label.to_string(),
@@ -204,6 +217,7 @@ fn import_in(conn: &Connection, label: &str, mut opened: OpenedBundle, write: bo
         attachments_added: 0,
         erasures_received: 0,
         erased_left_out: 0,
+        deleted_territory_left_out: 0,
         message: String::new(),
     };
     let seen = imports::seen(conn, &bundle_id)?;
@@ -225,6 +239,10 @@ fn import_in(conn: &Connection, label: &str, mut opened: OpenedBundle, write: bo
             e.apply(conn, &bundle_id, &now_rfc3339())?;
         }
     }
+
+    // A live record of a territory deleted here stays out, unless the bundle brings the
+    // territory back with a newer version: no record lives in a deleted territory.
+    report.deleted_territory_left_out = leave_out_deleted_territories(conn, &mut opened.records)?;
 
     // Checks that need the store, before any write.
     let ids: Vec<RecordId> = opened.records.iter().map(|r| r.record.id).collect();
@@ -292,7 +310,10 @@ fn import_in(conn: &Connection, label: &str, mut opened: OpenedBundle, write: bo
                 return Err(refuse("il appartient à un territoire que ce même paquet supprime".into()));
             }
         }
-        for reference in &incoming.references {
+        // Headquarters' sheets and meetings point to practices and territories of every
+        // territory: most are not on this device, and the library shows the sheet's own text.
+        let references = if library { &[][..] } else { &incoming.references[..] };
+        for reference in references {
             match kind_of(reference.id)? {
                 Some((k, _)) if k == reference.kind => {}
                 Some((k, _)) => {
@@ -380,6 +401,39 @@ fn import_in(conn: &Connection, label: &str, mut opened: OpenedBundle, write: bo
     Ok(report)
 }
 
+/// Drops the live records whose territory is deleted in this store and not revived by a newer
+/// version in the bundle; returns how many.
+fn leave_out_deleted_territories(conn: &Connection, incoming: &mut Vec<crate::domain::Incoming>) -> Result<u64> {
+    let carried: HashMap<RecordId, crate::domain::Version> =
+        incoming.iter().filter(|i| !i.record.deleted).map(|i| (i.record.id, i.record.version)).collect();
+    let mut gone: HashMap<RecordId, bool> = HashMap::new();
+    let before = incoming.len();
+    let mut keep = Vec::with_capacity(before);
+    for i in incoming.drain(..) {
+        let r = &i.record;
+        let territory = r.territory_id.filter(|t| *t != r.id);
+        let out = match territory {
+            Some(t) if !r.deleted => match gone.get(&t) {
+                Some(g) => *g,
+                None => {
+                    let g = match records::get_any(conn, t)? {
+                        Some((_, local)) if local.deleted => carried.get(&t).is_none_or(|v| *v < local.version),
+                        _ => false,
+                    };
+                    gone.insert(t, g);
+                    g
+                }
+            },
+            _ => false,
+        };
+        if !out {
+            keep.push(i);
+        }
+    }
+    *incoming = keep;
+    Ok((before - incoming.len()) as u64)
+}
+
 fn summary(report: &ImportReport, write: bool) -> String {
     let t = &report.totals;
     let verb = if write { "" } else { "à l'import : " };
@@ -393,6 +447,12 @@ fn summary(report: &ImportReport, write: bool) -> String {
     };
     if report.erasures_received > 0 {
         out.push_str(&format!(" ; {} personne(s) effacée(s) partout", report.erasures_received));
+    }
+    if report.deleted_territory_left_out > 0 {
+        out.push_str(&format!(
+            " ; {} enregistrement(s) d'un territoire supprimé ici écarté(s)",
+            report.deleted_territory_left_out
+        ));
     }
     if report.erased_left_out > 0 {
         out.push_str(&format!(

@@ -147,6 +147,19 @@ pub const HQ_PUB_FILE: &str = "hq.pub";
 /// same file (`age -d -i hq.key`): only Maillage reads this line.
 const SIGNING_LINE: &str = "# MAILLAGE-SIGNATURE-ED25519-SECRETE: ";
 
+/// The line of `hq.pub` that holds the public half of the signing key: a comment for `age`
+/// (`age -R hq.pub`), read by Maillage when a facilitator's device trusts headquarters.
+pub(super) const SIGNING_PUBLIC_LINE: &str = "# MAILLAGE-SIGNATURE-ED25519-PUBLIQUE: ";
+
+/// The content of `hq.pub`: the sealing key, then the signing key's public half.
+fn public_file(identity: &age::x25519::Identity, signing: &ed25519_dalek::SigningKey) -> String {
+    format!(
+        "# Clé publique du siège Maillage : à donner aux appareils des territoires (scellement des paquets, signature de la bibliothèque).\n{}\n{SIGNING_PUBLIC_LINE}{}\n",
+        identity.to_public(),
+        crate::hash::hex(&signing.verifying_key().to_bytes())
+    )
+}
+
 /// Headquarters' keys, read from (or written to) a folder.
 pub(super) struct HqKeyFiles {
     pub key_path: PathBuf,
@@ -225,11 +238,16 @@ pub(super) fn hq_keys_in(dir: &Path) -> Result<HqKeyFiles> {
         }
     };
     if !pub_path.exists() {
-        let public = format!("{}\n", identity.to_public());
-        match write_secret(&pub_path, public.as_bytes()) {
+        match write_secret(&pub_path, public_file(&identity, &signing).as_bytes()) {
             Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {}
             other => other?,
         }
+    } else if std::fs::read_to_string(&pub_path).is_ok_and(|t| !t.contains(SIGNING_PUBLIC_LINE.trim_end())) {
+        // A public file of the format before the signing key: rewritten whole (nothing secret).
+        let temp = pub_path.with_extension("pub.nouveau");
+        let _ = std::fs::remove_file(&temp);
+        write_secret(&temp, public_file(&identity, &signing).as_bytes())?;
+        std::fs::rename(&temp, &pub_path).map_err(|e| Error::io(&pub_path, e))?;
     }
     Ok(HqKeyFiles { key_path, pub_path, identity, signing })
 }

@@ -97,7 +97,7 @@ pub(super) fn mode(conn: &Connection) -> Result<Option<WorkspaceMode>> {
 }
 
 /// The folder beside the store: headquarters' keys live there.
-fn data_dir(api: &Api) -> PathBuf {
+pub(super) fn data_dir(api: &Api) -> PathBuf {
     files::parent_dir(api.store_path())
 }
 
@@ -280,7 +280,7 @@ impl SiegeRule {
 
     /// Refuses a local write to a territory's record (`territory` is the record's territory, its
     /// own id for a territory) in headquarters' workspace, unless the territory is a
-    /// demonstration. `demo_now` is the new data's `demo` flag for a territory being written.
+    /// demonstration; and a write of headquarters' own kinds anywhere else. `demo_now` is the new data's `demo` flag for a territory being written.
     pub(crate) fn check(
         &mut self,
         conn: &Connection,
@@ -288,7 +288,6 @@ impl SiegeRule {
         territory: Option<RecordId>,
         demo_now: Option<bool>,
     ) -> Result<()> {
-        let Some(territory) = territory else { return Ok(()) };
         let siege = match self.siege {
             Some(s) => s,
             None => {
@@ -297,6 +296,15 @@ impl SiegeRule {
                 s
             }
         };
+        // The committee's reviews and sheets and the national meetings are headquarters' own: a
+        // territory's device receives them in headquarters' signed bundle, and never writes them.
+        if kind.headquarters_own() && !siege {
+            return Err(Error::Invalid(crate::domain::kinds::Invalid::new(
+                "kind",
+                "la bibliothèque, les avis du comité de sélection et les rencontres nationales s'écrivent au siège national : ils arrivent ici dans le paquet du siège",
+            )));
+        }
+        let Some(territory) = territory else { return Ok(()) };
         if !siege {
             return Ok(());
         }

@@ -120,10 +120,11 @@ pub enum Kind {
     Charter,
     PracticeReview,
     LibrarySheet,
+    NationalMeeting,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 19] = [
         Kind::Territory,
         Kind::Roadmap,
         Kind::Organisation,
@@ -142,6 +143,7 @@ impl Kind {
         Kind::Charter,
         Kind::PracticeReview,
         Kind::LibrarySheet,
+        Kind::NationalMeeting,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -164,6 +166,7 @@ impl Kind {
             Kind::Charter => "charter",
             Kind::PracticeReview => "practice_review",
             Kind::LibrarySheet => "library_sheet",
+            Kind::NationalMeeting => "national_meeting",
         }
     }
 
@@ -188,12 +191,25 @@ impl Kind {
             Kind::Charter => "charte de coopération",
             Kind::PracticeReview => "avis du comité de sélection",
             Kind::LibrarySheet => "fiche de la bibliothèque",
+            Kind::NationalMeeting => "rencontre nationale",
         }
     }
 
     /// Kinds that may exist outside any territory (the programme-wide guides and codebook).
     pub fn may_be_programme_wide(self) -> bool {
-        matches!(self, Kind::InterviewGuide | Kind::Theme | Kind::Practice | Kind::PracticeReview | Kind::LibrarySheet)
+        matches!(self, Kind::InterviewGuide | Kind::Theme | Kind::Practice) || self.headquarters_own()
+    }
+
+    /// Headquarters' own records (the committee's reviews and sheets, the national meetings):
+    /// written at headquarters only, never carried by a device's bundle.
+    pub fn headquarters_own(self) -> bool {
+        matches!(self, Kind::PracticeReview | Kind::LibrarySheet | Kind::NationalMeeting)
+    }
+
+    /// What headquarters sends back to the territories in its signed library bundle (the reviews,
+    /// which name committee members, stay at headquarters).
+    pub fn sent_back(self) -> bool {
+        matches!(self, Kind::LibrarySheet | Kind::NationalMeeting)
     }
 }
 

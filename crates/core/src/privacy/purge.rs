@@ -49,7 +49,7 @@ pub fn strip(kind: Kind, data: &Value, today: &str) -> Value {
         Kind::Measurement => clear(map, &["comment"]),
         Kind::Practice => clear(map, &["contacts"]),
         // Headquarters' own records, in no territory: a territory's purge never reaches them.
-        Kind::PracticeReview | Kind::LibrarySheet => {}
+        Kind::PracticeReview | Kind::LibrarySheet | Kind::NationalMeeting => {}
         Kind::CommonGoal => {
             clear(map, &["scenario"]);
             map.insert("goal".into(), Value::String(PURGED_TEXT.into()));

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_privacy", include_str!("../../migrations/0008_privacy.sql")),
     ("0009_cooperation_grid", include_str!("../../migrations/0009_cooperation_grid.sql")),
     ("0010_selection_committee", include_str!("../../migrations/0010_selection_committee.sql")),
+    ("0011_library_and_meetings", include_str!("../../migrations/0011_library_and_meetings.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -49,7 +49,13 @@ fn choosing_headquarters_creates_its_keys_beside_the_store_once_and_keeps_them()
     assert_eq!(mode_of(&dir.path().join("donnees/hq.pub")), 0o600);
     let secret = std::fs::read_to_string(&key_file).unwrap();
     assert!(secret.contains("AGE-SECRET-KEY-1") && secret.contains("MAILLAGE-SIGNATURE-ED25519"));
-    assert_eq!(std::fs::read_to_string(dir.path().join("donnees/hq.pub")).unwrap().trim(), keys.recipient);
+    // hq.pub: the sealing key (what `age -R` reads), then the signing key's public half.
+    let public = std::fs::read_to_string(dir.path().join("donnees/hq.pub")).unwrap();
+    let lines: Vec<&str> = public.lines().filter(|l| !l.starts_with("# Clé")).collect();
+    assert_eq!(
+        lines,
+        [keys.recipient.clone(), format!("# MAILLAGE-SIGNATURE-ED25519-PUBLIQUE: {}", keys.signing_public_key)]
+    );
 
     // Chosen again, back to a territory's, and headquarters' once more: the same keys.
     assert_eq!(hq.set_workspace(WorkspaceMode::Siege).unwrap().hq.unwrap(), keys);

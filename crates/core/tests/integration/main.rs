@@ -9,6 +9,7 @@ mod exchange;
 mod first_day;
 mod grid;
 mod headquarters;
+mod library;
 mod national;
 mod network;
 mod privacy;

@@ -14,4 +14,10 @@ hypothesis: string, lead_organisation_id: RecordId | null, partner_ids: Array<Re
 /**
  * The workshop whose decision created this action.
  */
-source_workshop_id: RecordId | null, notes: string, };
+source_workshop_id: RecordId | null, 
+/**
+ * The library sheet (a practice published by headquarters) this action was inspired by
+ * (« S'en inspirer »). Not a checked reference: the library is not on every device that
+ * receives the action (a co-facilitator's may not have imported it yet).
+ */
+inspired_by: RecordId | null, notes: string, };

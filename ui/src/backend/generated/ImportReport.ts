@@ -22,6 +22,11 @@ erasures_received: number,
  */
 erased_left_out: number, 
 /**
+ * Live records of a territory deleted here (and not brought back by this bundle), left out:
+ * the deletion wins, as it would for a local write into a deleted territory.
+ */
+deleted_territory_left_out: number, 
+/**
  * One French sentence summing up.
  */
 message: string, };

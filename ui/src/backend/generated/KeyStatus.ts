@@ -3,4 +3,4 @@
 /**
  * How this store knows the key of the bundle's device.
  */
-export type KeyStatus = "this_device" | "known" | "registered" | "new";
+export type KeyStatus = "this_device" | "known" | "registered" | "new" | "headquarters";

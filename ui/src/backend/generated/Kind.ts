@@ -3,4 +3,4 @@
 /**
  * The kinds of record, with the names used on the command line, in JSON and in bundles.
  */
-export type Kind = "territory" | "roadmap" | "organisation" | "person" | "cooperation_link" | "interview_guide" | "interview" | "theme" | "workshop" | "action" | "indicator" | "measurement" | "practice" | "attachment" | "common_goal" | "charter" | "practice_review" | "library_sheet";
+export type Kind = "territory" | "roadmap" | "organisation" | "person" | "cooperation_link" | "interview_guide" | "interview" | "theme" | "workshop" | "action" | "indicator" | "measurement" | "practice" | "attachment" | "common_goal" | "charter" | "practice_review" | "library_sheet" | "national_meeting";

@@ -86,6 +86,10 @@ pub struct LibrarySheet {
     /// The library's themes (headquarters' editable list).
     #[serde(default)]
     pub themes: Vec<String>,
+    /// The categories of actors the practice involves (what the library filters on): prefilled
+    /// from the organisations of the action it comes from.
+    #[serde(default)]
+    pub actor_categories: Vec<ActorCategory>,
     /// Where it comes from, never a person: the kind of territory and its département.
     pub territory_kind: Option<TerritoryKind>,
     pub departement_code: Option<String>,
@@ -133,5 +137,123 @@ impl KindData for LibrarySheet {
     }
     fn references(&self) -> Vec<Reference> {
         vec![Reference { field: "practice_id", id: self.practice_id, kind: Kind::Practice }]
+    }
+}
+
+/// A national meeting headquarters holds: the national steering committee (three times a year)
+/// or an exchange session of the Club. Who took part is written by territory, as a function or a
+/// structure (« cheffe de projet de la cité éducative »), never a private person's details;
+/// decisions and follow-ups name the territories they concern, which receive them in
+/// headquarters' library bundle.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "NationalMeetingData"))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NationalMeeting {
+    pub meeting_kind: NationalMeetingKind,
+    pub held_on: String,
+    pub title: String,
+    #[serde(default)]
+    pub agenda: String,
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub participants: Vec<MeetingParticipant>,
+    #[serde(default)]
+    pub decisions: Vec<MeetingDecision>,
+    #[serde(default)]
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// A participant of a national meeting: the territory they came for (none: headquarters or a
+/// national partner), their function or structure, and whether they attended.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingParticipant {
+    pub territory_id: Option<RecordId>,
+    pub who: String,
+    #[serde(default = "yes")]
+    pub present: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A decision of a national meeting and the territories it concerns (none: every territory).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingDecision {
+    pub text: String,
+    #[serde(default)]
+    pub territory_ids: Vec<RecordId>,
+}
+
+/// A follow-up a national meeting assigned to a territory, with its due day.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    pub text: String,
+    pub territory_id: RecordId,
+    pub due_on: Option<String>,
+    #[serde(default)]
+    pub done: bool,
+}
+
+impl KindData for NationalMeeting {
+    const KIND: Kind = Kind::NationalMeeting;
+    fn normalise(&mut self) {
+        trim(&mut self.title);
+        self.participants.iter_mut().for_each(|p| trim(&mut p.who));
+        self.decisions.iter_mut().for_each(|d| trim(&mut d.text));
+        for f in &mut self.follow_ups {
+            trim(&mut f.text);
+            if f.due_on.as_deref().is_some_and(|d| d.trim().is_empty()) {
+                f.due_on = None;
+            }
+        }
+    }
+    fn validate(&self) -> Check {
+        check_date("held_on", &self.held_on)?;
+        required("title", &self.title)?;
+        max_len("title", &self.title, 300)?;
+        max_len("agenda", &self.agenda, 20_000)?;
+        max_len("notes", &self.notes, 100_000)?;
+        for p in &self.participants {
+            required("participants.who", &p.who)?;
+            max_len("participants.who", &p.who, 200)?;
+        }
+        for d in &self.decisions {
+            required("decisions.text", &d.text)?;
+            max_len("decisions.text", &d.text, 4000)?;
+        }
+        for f in &self.follow_ups {
+            required("follow_ups.text", &f.text)?;
+            max_len("follow_ups.text", &f.text, 4000)?;
+            check_opt_date("follow_ups.due_on", &f.due_on)?;
+        }
+        Ok(())
+    }
+    fn territory_id(&self) -> Option<RecordId> {
+        None
+    }
+    fn title(&self) -> String {
+        self.title.clone()
+    }
+    fn date(&self) -> Option<String> {
+        Some(self.held_on.clone())
+    }
+    fn references(&self) -> Vec<Reference> {
+        let participants = self.participants.iter().filter_map(|p| p.territory_id);
+        let decided = self.decisions.iter().flat_map(|d| d.territory_ids.iter().copied());
+        let followed = self.follow_ups.iter().map(|f| f.territory_id);
+        participants
+            .chain(decided)
+            .chain(followed)
+            .map(|id| Reference { field: "territory_id", id, kind: Kind::Territory })
+            .collect()
     }
 }

@@ -213,6 +213,7 @@ pub fn validate(kind: Kind, value: serde_json::Value) -> std::result::Result<Val
         Kind::Charter => validate_as::<Charter>(value),
         Kind::PracticeReview => validate_as::<PracticeReview>(value),
         Kind::LibrarySheet => validate_as::<LibrarySheet>(value),
+        Kind::NationalMeeting => validate_as::<NationalMeeting>(value),
     }
 }
 

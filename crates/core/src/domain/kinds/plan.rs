@@ -49,6 +49,10 @@ pub struct Action {
     pub resources: String,
     /// The workshop whose decision created this action.
     pub source_workshop_id: Option<RecordId>,
+    /// The library sheet (a practice published by headquarters) this action was inspired by
+    /// (« S'en inspirer »). Not a checked reference: the library is not on every device that
+    /// receives the action (a co-facilitator's may not have imported it yet).
+    pub inspired_by: Option<RecordId>,
     #[serde(default)]
     pub notes: String,
 }

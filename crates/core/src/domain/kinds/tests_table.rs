@@ -36,6 +36,8 @@ fn base(kind: Kind) -> Value {
         Kind::LibrarySheet => {
             json!({"practice_id": O, "decision": "retenue", "decided_on": "2026-11-22", "title": "Référent unique"})
         }
+        Kind::NationalMeeting => json!({"meeting_kind": "copil_national", "held_on": "2026-11-22",
+                                        "title": "Comité de pilotage national de novembre"}),
     }
 }
 
@@ -154,6 +156,14 @@ fn every_rule_of_every_kind_refuses_with_its_field_named() {
         (Kind::LibrarySheet, json!({"decision": "ecartee"}), "reasons"),
         (Kind::LibrarySheet, json!({"decision": "ecartee", "reasons": "Trop local", "published_on": "2026-12-01"}), "published_on"),
         (Kind::LibrarySheet, json!({"title": ""}), "title"),
+        (Kind::NationalMeeting, json!({"meeting_kind": secret}), "meeting_kind"),
+        (Kind::NationalMeeting, json!({"held_on": "2026-02-30"}), "held_on"),
+        (Kind::NationalMeeting, json!({"title": " "}), "title"),
+        (Kind::NationalMeeting, json!({"participants": [{"territory_id": secret, "who": "Cheffe de projet"}]}), "participants[0].territory_id"),
+        (Kind::NationalMeeting, json!({"participants": [{"territory_id": T, "who": " "}]}), "participants.who"),
+        (Kind::NationalMeeting, json!({"decisions": [{"text": " "}]}), "decisions.text"),
+        (Kind::NationalMeeting, json!({"follow_ups": [{"text": "Envoyer le bilan", "territory_id": T, "due_on": "2026-13-01"}]}), "follow_ups.due_on"),
+        (Kind::Action, json!({"inspired_by": secret}), "inspired_by"),
     ];
     for (kind, change, field) in &table {
         let data = merged(base(*kind), change);
@@ -187,7 +197,7 @@ fn a_missing_optional_field_reads_as_none() {
         (Kind::InterviewGuide, &["territory_id"]),
         (Kind::Interview, &["guide_id"]),
         (Kind::Theme, &["territory_id", "parent_id"]),
-        (Kind::Action, &["lead_organisation_id", "start_date", "end_date", "source_workshop_id"]),
+        (Kind::Action, &["lead_organisation_id", "start_date", "end_date", "source_workshop_id", "inspired_by"]),
         (Kind::Indicator, &["action_id", "baseline", "target"]),
         (Kind::Practice, &["territory_id", "action_id"]),
         (Kind::Attachment, &["record_id"]),
