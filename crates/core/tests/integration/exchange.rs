@@ -907,3 +907,45 @@ fn an_attached_file_travels_with_its_record_and_arrives_byte_for_byte() {
     assert_eq!(karim.api.get(Kind::Attachment, attachment.id).unwrap(), attachment);
     assert_eq!(karim.api.attachment_content(attachment.id).unwrap(), content);
 }
+
+/// A record made in a territory that was deleted here meanwhile stays out: the deletion wins, as
+/// it does for a local write, and the import still goes through (it is not the sender's fault).
+#[test]
+fn records_of_a_territory_deleted_here_are_left_out_and_the_import_goes_through() {
+    let mut a = Device::new("Camille");
+    let t = a.territory("Valmont");
+    let b = Device::new("Bao");
+    let first = a.export(false);
+    b.import(&first);
+    b.api.delete(Kind::Territory, t).unwrap();
+
+    let interview = a
+        .api
+        .put(Kind::Interview, None, json!({"territory_id": t, "title": "Principale du collège", "date": "2026-11-22"}))
+        .unwrap()
+        .id;
+    let bundle = a.export(false);
+    let report = b.import(&bundle);
+    assert_eq!(report.deleted_territory_left_out, 1, "{report:?}");
+    assert!(report.message.contains("territoire supprimé ici"), "{}", report.message);
+    assert!(b.api.get(Kind::Interview, interview).is_err(), "no record lives in a deleted territory");
+    assert!(b.api.get(Kind::Territory, t).is_err(), "the deletion stands");
+    let check = b.api.check().unwrap();
+    assert!(check.ok, "{:?}", check.problems);
+
+    // The same without the territory in the bundle (validly re-signed): the same outcome.
+    let mut entries = unpack(&bundle);
+    let territory_line = entries.iter().position(|(n, _)| n == "records/territory.jsonl").unwrap();
+    entries.remove(territory_line);
+    let key = a.signing_key();
+    resign(&mut entries, &key, |m: &mut Value| {
+        m["counts"].as_object_mut().unwrap().remove("territory");
+        m["bundle_id"] = json!(uuid::Uuid::now_v7().to_string());
+    });
+    let c = Device::new("Chloé");
+    c.import(&first);
+    c.api.delete(Kind::Territory, t).unwrap();
+    let report = c.import(&pack(&entries));
+    assert_eq!(report.deleted_territory_left_out, 1, "{report:?}");
+    assert!(c.api.get(Kind::Interview, interview).is_err());
+}
