@@ -234,7 +234,8 @@ impl Api {
         self.put(Kind::LibrarySheet, id, data)
     }
 
-    /// Publishes a retained practice in the library (today), under the library's themes.
+    /// Publishes a retained practice in the library (today), under the library's themes (those
+    /// given replace the sheet's: none ticked, none kept).
     pub fn publish_practice(&self, practice_id: RecordId, themes: &[String]) -> ApiResult<Record> {
         self.committee_sits()?;
         let Some((id, sheet)) = self.sheet_of(practice_id)? else {
@@ -255,9 +256,7 @@ impl Api {
         }
         let mut data = serde_json::to_value(&sheet).map_err(Error::from)?;
         data["published_on"] = serde_json::json!(crate::privacy::today());
-        if !themes.is_empty() {
-            data["themes"] = serde_json::json!(themes);
-        }
+        data["themes"] = serde_json::json!(themes);
         self.put(Kind::LibrarySheet, Some(id), data)
     }
 

@@ -154,7 +154,7 @@ pub(super) const SIGNING_PUBLIC_LINE: &str = "# MAILLAGE-SIGNATURE-ED25519-PUBLI
 /// The content of `hq.pub`: the sealing key, then the signing key's public half.
 fn public_file(identity: &age::x25519::Identity, signing: &ed25519_dalek::SigningKey) -> String {
     format!(
-        "# Clé publique du siège Maillage : à donner aux appareils des territoires (scellement des paquets, signature de la bibliothèque).\n{}\n{SIGNING_PUBLIC_LINE}{}\n",
+        "{}\n# Clé publique du siège Maillage : à donner aux appareils des territoires (scellement des paquets, ci-dessus ; signature de la bibliothèque, ci-dessous).\n{SIGNING_PUBLIC_LINE}{}\n",
         identity.to_public(),
         crate::hash::hex(&signing.verifying_key().to_bytes())
     )

@@ -89,14 +89,12 @@ impl Api {
     }
 
     /// Replaces headquarters' public keys. Each must be an X25519 `age1…` recipient (blank lines
-    /// are ignored, duplicates kept once); an empty list means exports are no longer sealed.
+    /// and `#` comment lines — a pasted `hq.pub` has some — are ignored, duplicates kept once);
+    /// an empty list means exports are no longer sealed.
     pub fn set_hq_public_keys(&self, keys: Vec<String>) -> ApiResult<Vec<String>> {
         let mut clean: Vec<String> = Vec::new();
-        for (index, key) in keys.iter().enumerate() {
-            let key = key.trim();
-            if key.is_empty() {
-                continue;
-            }
+        let lines = keys.iter().flat_map(|k| k.lines()).map(str::trim);
+        for (index, key) in lines.filter(|l| !l.is_empty() && !l.starts_with('#')).enumerate() {
             let refused = || {
                 Error::Invalid(kinds::Invalid {
                     field: "hq_public_keys".into(),
@@ -252,6 +250,16 @@ mod tests {
             assert!(err.message.contains("clé n° 2") && err.message.contains("age1"), "{}", err.message);
         }
         assert_eq!(api.hq_public_keys().unwrap(), vec![good.trim().to_string()], "a refusal keeps the keys set before");
+    }
+
+    #[test]
+    fn a_pasted_hq_pub_gives_its_sealing_key_and_its_comments_are_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let api = api(&dir);
+        let keys = Api::hq_init(&dir.path().join("siege")).unwrap();
+        let pasted = std::fs::read_to_string(dir.path().join("siege/hq.pub")).unwrap();
+        assert!(pasted.lines().filter(|l| l.starts_with('#')).count() >= 2, "{pasted}");
+        assert_eq!(api.set_hq_public_keys(vec![pasted]).unwrap(), vec![keys.public_key]);
     }
 
     #[test]
