@@ -1,6 +1,6 @@
 //! The detailed errors of the core. Front ends see them through `api::ApiError`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::domain::kinds::Invalid;
 use crate::domain::{Kind, RecordId};
@@ -59,7 +59,10 @@ pub enum Error {
     #[error("le disque est plein : libérez de la place, rien n'a été modifié")]
     DiskFull,
 
-    #[error("impossible d'utiliser {} : {}", .path.display(), io_message(.source))]
+    /// A file or folder the person chose could not be used. `path` is the name they chose (a
+    /// temporary name beside it is never shown: see [`Error::io`]); the message says what
+    /// happened in French (« le dossier « … » n'existe pas », « pas le droit d'écrire dans … »).
+    #[error("{}", io_sentence(.path, .source))]
     Io { path: PathBuf, source: std::io::Error },
 
     /// Another program (or another window of Maillage) is writing: nothing was written, try again.
@@ -140,6 +143,80 @@ fn json_message(e: &serde_json::Error) -> String {
         }
         Category::Data => "les données JSON n'ont pas la forme attendue (un champ d'un autre type)".to_string(),
         Category::Io => "lecture du JSON interrompue".to_string(),
+    }
+}
+
+/// Whether `name` is one of the temporary names Maillage writes beside a file before renaming
+/// it into place (`.name.123-4.tmp`, `.name.<uuid>.partiel`, `name.maillage-partiel`…): never
+/// shown to anyone.
+pub(crate) fn is_temporary_name(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    [".tmp", ".partial", "partiel"].iter().any(|end| name.ends_with(end)) || name.contains(".tmp-")
+}
+
+/// The path to show: the one given, or its folder when it is a temporary name.
+fn shown_path(path: &Path) -> &Path {
+    match (path.file_name(), path.parent()) {
+        (Some(name), Some(dir)) if is_temporary_name(name) && !dir.as_os_str().is_empty() => dir,
+        _ => path,
+    }
+}
+
+/// The folder a path is in (« . » for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+/// The first of `folder` and its ancestors that exists and is not a folder: a file standing
+/// where a folder of the path should be.
+fn file_in_the_way(folder: &Path) -> Option<&Path> {
+    folder.ancestors().filter(|a| !a.as_os_str().is_empty()).find(|a| a.exists() && !a.is_dir())
+}
+
+/// What happened to `path`, in French, with the name the person chose. Looks at the file
+/// system (when the message is made) to tell a missing folder from a missing file.
+fn io_sentence(path: &Path, e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    let temporary = path.file_name().is_some_and(is_temporary_name);
+    let path = shown_path(path);
+    // The folder the file goes in (the path itself when only its folder may be shown).
+    let folder = if temporary { path } else { folder_of(path) };
+    let full = e.kind() == StorageFull || e.raw_os_error() == Some(28);
+    if full {
+        return format!("le disque est plein (« {} ») : libérez de la place, puis recommencez", folder.display());
+    }
+    if let Some(file) = file_in_the_way(folder) {
+        return format!("« {} » est un fichier, pas un dossier : choisissez un dossier", file.display());
+    }
+    let exists = !temporary && path.exists();
+    match e.kind() {
+        NotFound | NotADirectory if !folder.is_dir() => format!(
+            "le dossier « {} » n'existe pas (une clé USB débranchée ?) : choisissez un dossier existant",
+            folder.display()
+        ),
+        NotFound if temporary => format!("le dossier « {} » est introuvable", folder.display()),
+        NotFound => format!("le fichier « {} » est introuvable", path.display()),
+        PermissionDenied if exists => {
+            format!(
+                "pas le droit d'utiliser « {} » (droits insuffisants sur ce fichier ou sur le dossier « {} ») : choisissez un autre fichier",
+                path.display(),
+                folder.display()
+            )
+        }
+        PermissionDenied => format!(
+            "pas le droit d'écrire dans le dossier « {} » (droits insuffisants) : choisissez un autre dossier",
+            folder.display()
+        ),
+        ReadOnlyFilesystem => format!(
+            "le support de « {} » est en lecture seule (clé USB protégée en écriture ?) : choisissez un autre dossier",
+            folder.display()
+        ),
+        IsADirectory => format!("« {} » est un dossier : indiquez le nom du fichier", path.display()),
+        AlreadyExists if !temporary => format!("« {} » existe déjà : choisissez un autre nom", path.display()),
+        _ => format!("impossible d'utiliser « {} » : {}", path.display(), io_message(e)),
     }
 }
 
@@ -230,5 +307,42 @@ mod tests {
         }
         let io = Error::io("/tmp/x", std::io::Error::from_raw_os_error(28)).to_string();
         assert!(io.contains("disque est plein") && !io.contains("No space"), "{io}");
+    }
+
+    /// A file-system error says what happened in French, with the place the person chose, and
+    /// never the temporary name written beside it.
+    #[test]
+    fn file_system_errors_name_the_place_chosen_never_a_temporary_file() {
+        use std::io::ErrorKind;
+        let dir = tempfile::tempdir().unwrap();
+        let cle = dir.path().join("cle");
+        std::fs::create_dir(&cle).unwrap();
+        let chosen = cle.join("orly.maillage");
+        let say = |path: &Path, kind: ErrorKind| Error::io(path, std::io::Error::from(kind)).to_string();
+        let folder = format!("« {} »", cle.display());
+        for (path, kind, words) in [
+            (chosen.clone(), ErrorKind::PermissionDenied, format!("pas le droit d'écrire dans le dossier {folder}")),
+            (chosen.clone(), ErrorKind::ReadOnlyFilesystem, format!("le support de {folder} est en lecture seule")),
+            (chosen.clone(), ErrorKind::StorageFull, "le disque est plein".to_string()),
+            (chosen.clone(), ErrorKind::NotFound, format!("le fichier « {} » est introuvable", chosen.display())),
+            (cle.join("absent").join("orly.maillage"), ErrorKind::NotFound, "« absent » n'existe pas".into()),
+            (cle.clone(), ErrorKind::IsADirectory, format!("{folder} est un dossier")),
+            // Temporary names beside the chosen file: only their folder is named.
+            (cle.join(".orly.maillage.123-4.tmp"), ErrorKind::PermissionDenied, folder.clone()),
+            (cle.join(".orly.xlsx.0192c3a4.partiel"), ErrorKind::StorageFull, folder.clone()),
+            (cle.join("photo.jpg.maillage-partiel"), ErrorKind::Other, folder.clone()),
+        ] {
+            let message = say(&path, kind);
+            let words = words.replace("« absent »", &format!("« {} »", cle.join("absent").display()));
+            assert!(message.contains(&words), "{kind:?} {}: « {words} » expected in: {message}", path.display());
+            let own = message.replace(&dir.path().display().to_string(), "DOSSIER"); // itself a `.tmpXXXX`
+            for temporary in [".tmp", "partiel", "123-4"] {
+                assert!(!own.contains(temporary), "{message}");
+            }
+        }
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, "").unwrap();
+        let message = say(&file.join("orly.sqlite3"), ErrorKind::NotADirectory);
+        assert!(message.contains(&format!("« {} » est un fichier, pas un dossier", file.display())), "{message}");
     }
 }

@@ -136,6 +136,45 @@ export interface Backend {
   nationalGrid(): Promise<T.GridCount[]>;
   /** The territory's charter as a DOCX file to circulate and sign. */
   reportCharter(request: T.ReportRequest): Promise<T.ReportWritten>;
+  // Headquarters' selection committee (issue 13): the queue, reviews, decisions, the library.
+  /** The practices proposed by the territories, with their reviews, means, decision and publication. */
+  committeeQueue(): Promise<T.CommitteeEntry[]>;
+  /** A committee member's review: relevance, originality, effectiveness (1 to 4) and a comment. */
+  reviewPractice(
+    practiceId: T.RecordId,
+    reviewer: string,
+    relevance: number,
+    originality: number,
+    effectiveness: number,
+    comment: string,
+  ): Promise<T.Record<T.PracticeReview>>;
+  /** The committee's decision (« retenue » or « écartée », with its reasons): the practice's sheet. */
+  decidePractice(practiceId: T.RecordId, retain: boolean, reasons: string): Promise<T.Record<T.LibrarySheet>>;
+  /** Publishes a retained practice in the library (today), under themes of the library's list. */
+  publishPractice(practiceId: T.RecordId, themes: string[]): Promise<T.Record<T.LibrarySheet>>;
+  /** The fields the committee's edited version changed from the territory's proposal. */
+  practiceDifferences(practiceId: T.RecordId): Promise<T.FieldDifference[]>;
+  /** The library's themes (headquarters' list). */
+  libraryThemes(): Promise<string[]>;
+  /** Replaces the library's themes; returns the list kept. */
+  setLibraryThemes(themes: string[]): Promise<string[]>;
+  // What headquarters sends back (issue 13): the library, the committee's feedback, national meetings.
+  /** Withdraws a published practice from the library (headquarters). */
+  withdrawPractice(practiceId: T.RecordId): Promise<T.Record<T.LibrarySheet>>;
+  /** Headquarters: the library bundle, signed by its key, at `out`; `force` replaces an existing file. */
+  publishLibrary(out: string, force?: boolean): Promise<T.LibraryPublished>;
+  /** Trusts headquarters' key from its public key file (`hq.pub`). */
+  trustHqKey(file: string): Promise<T.HqTrust>;
+  /** The fingerprint of headquarters' key trusted here, if any. */
+  trustedHqKey(): Promise<string | null>;
+  /** Every published practice, filtered by core (theme, kind of territory, actor category, words). */
+  library(filter?: T.LibraryFilter): Promise<T.LibraryEntry[]>;
+  /** « S'en inspirer »: the action core creates in the territory from a published practice. */
+  adoptPractice(sheetId: T.RecordId, territoryId: T.RecordId): Promise<T.Record<T.Action>>;
+  /** The committee's feedback on the territory's own proposals. */
+  practiceFeedback(territoryId: T.RecordId): Promise<T.PracticeFeedback[]>;
+  /** The national meetings' decisions and follow-ups that concern the territory. */
+  territoryMeetings(territoryId: T.RecordId): Promise<T.MeetingForTerritory[]>;
   /**
    * Opens a file core wrote with the system's application (a report in Word or LibreOffice):
    * false where there is no system to ask (a browser preview, the component tests).

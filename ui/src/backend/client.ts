@@ -137,6 +137,23 @@ export function connect(transport: Transport): Backend {
     setGridCheck: (territoryId, code, checked, note) => t.call('set_grid_check', { territoryId, code, checked, note: note ?? null }),
     nationalGrid: () => t.call('national_grid', {}),
     reportCharter: (request) => t.call('report_charter', { request }),
+    committeeQueue: () => t.call('committee_queue', {}),
+    reviewPractice: (practiceId, reviewer, relevance, originality, effectiveness, comment) =>
+      typed<'practice_review'>(t.call('review_practice', { practiceId, reviewer, relevance, originality, effectiveness, comment })),
+    decidePractice: (practiceId, retain, reasons) => typed<'library_sheet'>(t.call('decide_practice', { practiceId, retain, reasons })),
+    publishPractice: (practiceId, themes) => typed<'library_sheet'>(t.call('publish_practice', { practiceId, themes })),
+    practiceDifferences: (practiceId) => t.call('practice_differences', { practiceId }),
+    libraryThemes: () => t.call('library_themes', {}),
+    setLibraryThemes: (themes) => t.call('set_library_themes', { themes }),
+    // What headquarters sends back (issue 13): the library, the committee's feedback, national meetings.
+    withdrawPractice: (practiceId) => typed<'library_sheet'>(t.call('withdraw_practice', { practiceId })),
+    publishLibrary: (out, force) => t.call('publish_library', { out, force: force ?? false }),
+    trustHqKey: (file) => t.call('trust_hq_key', { file }),
+    trustedHqKey: () => t.call('trusted_hq_key', {}),
+    library: (filter) => t.call('library', { filter: filter ?? {} }),
+    adoptPractice: (sheetId, territoryId) => typed<'action'>(t.call('adopt_practice', { sheetId, territoryId })),
+    practiceFeedback: (territoryId) => t.call('practice_feedback', { territoryId }),
+    territoryMeetings: (territoryId) => t.call('territory_meetings', { territoryId }),
     openFile: async (path) => {
       if (!t.openPath) return false;
       await t.openPath(path);

@@ -26,6 +26,20 @@ export type {
   GridCount,
   GridCheck,
   GridPractice,
+  CommitteeDecision,
+  CommitteeEntry,
+  ReviewView,
+  FieldDifference,
+  LibraryEntry,
+  LibraryFilter,
+  LibraryPublished,
+  HqTrust,
+  PracticeFeedback,
+  MeetingForTerritory,
+  MeetingParticipant,
+  MeetingDecision,
+  FollowUp,
+  NationalMeetingKind,
   CharterPartner,
   CharterStatus,
   AttachRequest,
@@ -123,3 +137,6 @@ export type Practice = G.PracticeData;
 export type Attachment = G.AttachmentData;
 export type CommonGoal = G.CommonGoalData;
 export type Charter = G.CharterData;
+export type PracticeReview = G.PracticeReviewData;
+export type LibrarySheet = G.LibrarySheetData;
+export type NationalMeeting = G.NationalMeetingData;

@@ -25,6 +25,11 @@ export interface AutosaverOptions<T> {
   retryDelay?: number;
   /** Whether the record already exists in the store (then the state starts as "saved"). */
   stored?: boolean;
+  /**
+   * A record of headquarters' own (the selection committee's sheet), not a territory's: saved
+   * at headquarters too, where the territories' records are read-only.
+   */
+  own?: boolean;
 }
 
 /**
@@ -82,6 +87,7 @@ export class Autosaver<T> {
   #retries = 0;
   #inflight: Promise<void> | null = null;
   #closed = false;
+  #own: boolean;
 
   constructor(opts: AutosaverOptions<T>) {
     this.#save = opts.save;
@@ -89,14 +95,16 @@ export class Autosaver<T> {
     this.#check = opts.check;
     this.delay = opts.delay ?? 600;
     this.retryDelay = opts.retryDelay ?? 1000;
+    this.#own = opts.own ?? false;
     if (opts.stored) this.state = 'saved';
     live.add(this);
   }
 
   /** The fields changed: returns at once; the save follows a pause and reads them then. */
   touch(): void {
-    // Headquarters reads the territories' records: nothing it does there is saved.
-    if (readOnly()) return;
+    // Headquarters reads the territories' records: nothing it does there is saved (its own
+    // records excepted).
+    if (readOnly() && !this.#own) return;
     this.#changed = true;
     // Setting the same state again costs nothing: the badge changes once, not at every key.
     this.state = this.#inflight ? 'saving' : 'dirty';

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Autosaver, anyUnsaved, flushAll } from './autosave.svelte';
+import { applyWorkspace } from './workspace.svelte';
 
 /** A save whose completion the test decides. */
 function controllableSave() {
@@ -246,5 +247,25 @@ describe('Autosaver', () => {
     sa.discard();
     sb.discard();
     await tick;
+  });
+
+  it('at headquarters saves only its own records (the committee’s sheet), never a territory’s', async () => {
+    applyWorkspace({ mode: 'siege', hq: null });
+    try {
+      const territory = vi.fn(async () => {});
+      const own = vi.fn(async () => {});
+      const st = new Autosaver<string>({ save: territory });
+      const so = new Autosaver<string>({ save: own, own: true });
+      st.update('a');
+      so.update('b');
+      await flushAll();
+      expect(territory).not.toHaveBeenCalled();
+      expect(own).toHaveBeenCalledWith('b');
+      expect(so.state).toBe('saved');
+      st.discard();
+      so.discard();
+    } finally {
+      applyWorkspace({ mode: null, hq: null });
+    }
   });
 });

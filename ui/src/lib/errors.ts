@@ -9,7 +9,12 @@ export function asApiError(e: unknown): ApiError {
   return { code: 'internal', message: String(e ?? 'erreur inattendue'), field: null };
 }
 
-/** A French message starts with a capital when shown alone. */
+/**
+ * A French message as shown alone: a capital first, and the typographic apostrophe (core and the
+ * command line write the typewriter one, which reads the same in a terminal).
+ */
 export function sentence(message: string): string {
-  return message ? message.charAt(0).toUpperCase() + message.slice(1) : message;
+  if (!message) return message;
+  const typeset = message.replace(/'/g, '’');
+  return typeset.charAt(0).toUpperCase() + typeset.slice(1);
 }

@@ -22,9 +22,12 @@ const ICON = {
   national: 'M3 4h18v16H3zM3 9h18M3 14h18M9 4v16',
   synthese: 'M4 20V10M10 20V4M16 20v-7M22 20H2',
   exports: 'M12 3v12M7 10l5 5 5-5M4 19h16',
+  comite: 'M4 4h16v16H4zM8 12l3 3 5-6',
   analyse: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z',
   carte: 'M6 7a2 2 0 100-4 2 2 0 000 4zM18 9a2 2 0 100-4 2 2 0 000 4zM12 21a2 2 0 100-4 2 2 0 000 4zM7.5 6l9 1.5M7 6.5l4.3 10.8M17 8.5l-4.3 8.7',
   rapports: 'M6 3h9l4 4v14H6zM14 3v5h5M9 13h7M9 17h7',
+  bibliotheque: 'M4 4h4v16H4zM10 4h4v16h-4zM15.5 5l3.8-1 3 15.5-3.8 1z',
+  rencontres: 'M4 6h16v14H4zM4 10h16M8 3v5M16 3v5',
 };
 
 export const TERRITORY_NAV: NavItem[] = [
@@ -36,6 +39,7 @@ export const TERRITORY_NAV: NavItem[] = [
   { section: 'ateliers', label: 'Ateliers', icon: ICON.ateliers },
   { section: 'plan', label: 'Plan d’action', icon: ICON.plan },
   { section: 'pratiques', label: 'Pratiques inspirantes', icon: ICON.pratiques },
+  { section: 'bibliotheque', label: 'Bibliothèque', icon: ICON.bibliotheque },
   { section: 'rapports', label: 'Rapports', icon: ICON.rapports },
   { section: 'recherche', label: 'Recherche', icon: ICON.recherche },
   { section: 'echanges', label: 'Échanges', icon: ICON.echanges },
@@ -46,6 +50,9 @@ export const HQ_NAV: NavItem[] = [
   { section: 'arrivees', label: 'Arrivées', icon: ICON.arrivees },
   { section: 'national', label: 'Tableau national', icon: ICON.national },
   { section: 'synthese', label: 'Synthèse nationale', icon: ICON.synthese },
+  { section: 'comite', label: 'Comité de sélection', icon: ICON.comite },
+  { section: 'bibliotheque', label: 'Bibliothèque', icon: ICON.bibliotheque },
+  { section: 'rencontres', label: 'Rencontres nationales', icon: ICON.rencontres },
   { section: 'exports', label: 'Exports', icon: ICON.exports },
   { section: 'recherche', label: 'Recherche', icon: ICON.recherche },
   { section: 'parametres', label: 'Paramètres', icon: ICON.parametres },
@@ -57,7 +64,7 @@ export const DRILL_DOWN: Section[] = ['territoires', 'acteurs', 'entretiens', 'a
 /** Sections of the facilitator's workspace that headquarters has no use for. */
 export const TERRITORY_ONLY: Section[] = ['bienvenue', 'echanges', 'rapports'];
 /** Sections of headquarters' workspace. */
-export const HQ_ONLY: Section[] = ['arrivees', 'national', 'synthese', 'exports', 'cles'];
+export const HQ_ONLY: Section[] = ['arrivees', 'national', 'synthese', 'comite', 'exports', 'cles', 'rencontres'];
 
 /** The sidebar entry a section belongs to. */
 export function navSectionOf(section: Section, hq: boolean): Section {
@@ -77,6 +84,7 @@ export const TITLES: { [s in Section]: string } = {
   ateliers: 'Ateliers',
   plan: 'Plan d’action',
   pratiques: 'Pratiques inspirantes',
+  bibliotheque: 'Bibliothèque',
   rapports: 'Rapports',
   recherche: 'Recherche',
   echanges: 'Échanges',
@@ -85,5 +93,7 @@ export const TITLES: { [s in Section]: string } = {
   national: 'Tableau national',
   synthese: 'Synthèse nationale',
   exports: 'Exports',
+  comite: 'Comité de sélection',
   cles: 'Clés du siège',
+  rencontres: 'Rencontres nationales',
 };

@@ -12,6 +12,7 @@ export type Section =
   | 'ateliers'
   | 'plan'
   | 'pratiques'
+  | 'bibliotheque'
   | 'rapports'
   | 'recherche'
   | 'echanges'
@@ -21,7 +22,9 @@ export type Section =
   | 'national'
   | 'synthese'
   | 'exports'
-  | 'cles';
+  | 'comite'
+  | 'cles'
+  | 'rencontres';
 
 export interface Route {
   section: Section;
@@ -40,6 +43,7 @@ const SECTIONS: Section[] = [
   'ateliers',
   'plan',
   'pratiques',
+  'bibliotheque',
   'rapports',
   'recherche',
   'echanges',
@@ -48,7 +52,9 @@ const SECTIONS: Section[] = [
   'national',
   'synthese',
   'exports',
+  'comite',
   'cles',
+  'rencontres',
 ];
 
 export function parseHash(hash: string): Route {

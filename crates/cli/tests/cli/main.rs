@@ -6,6 +6,7 @@ mod analysis;
 mod committee;
 mod encryption;
 mod exchange;
+mod first_day_cli;
 mod grid;
 mod national;
 mod privacy;
@@ -505,5 +506,136 @@ fn a_refusal_never_echoes_what_was_typed() {
         let message = stderr(&out);
         assert!(!message.contains("Secretname"), "{kind}: the refusal echoes the value: {message}");
         assert!(message.contains("champ"), "{kind}: the refusal names the field: {message}");
+    }
+
+    // Every kind, every field of a valid record, each given values of the wrong type in turn.
+    let t = t.as_str();
+    let put = |db: &Path, extra: &[&str], kind: &str, data: &Value| -> Output {
+        let mut args: Vec<&str> = extra.to_vec();
+        let json = data.to_string();
+        args.extend(["record", "put", kind, "--json", &json]);
+        maillage(db, &args)
+    };
+    let created = |db: &Path, extra: &[&str], kind: &str, data: Value| -> String {
+        let out = put(db, extra, kind, &data);
+        assert!(out.status.success(), "{kind} {data}: {}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let o1 = created(&s.path, &[], "organisation", json!({"territory_id": t, "name": "PMI", "category": "caf"}));
+    let o2 = created(&s.path, &[], "organisation", json!({"territory_id": t, "name": "CCAS", "category": "caf"}));
+    let ind = created(&s.path, &[], "indicator", json!({"territory_id": t, "name": "Partenaires présents"}));
+    let ws = created(
+        &s.path,
+        &[],
+        "workshop",
+        json!({"territory_id": t, "kind": "copil", "title": "COPIL", "date": "2026-11-22"}),
+    );
+    let pr = created(&s.path, &[], "practice", json!({"title": "Référent unique", "status": "proposee"}));
+    let file = s.path.with_file_name("compte-rendu.txt");
+    std::fs::write(&file, "Compte rendu").unwrap();
+    let att = s.ok(&["record", "attach", file.to_str().unwrap(), "--territory", t]);
+    let att: Value = serde_json::from_str(&s.ok(&["record", "get", "attachment", att.trim()])).unwrap();
+    let sha = att["data"]["sha256"].as_str().unwrap().to_string();
+    let territory_kinds: Vec<(&str, Value)> = vec![
+        (
+            "territory",
+            json!({"name": "Orly", "kind": "commune", "departement_code": "94", "communes": ["Orly"],
+                             "programme": "Cité éducative", "notes": "Notes"}),
+        ),
+        ("roadmap", json!({"territory_id": t})),
+        ("organisation", json!({"territory_id": t, "name": "PMI", "category": "caf", "notes": "n"})),
+        ("person", json!({"territory_id": t, "name": "Mme Lefort", "organisation_id": o1, "contact": "c"})),
+        (
+            "cooperation_link",
+            json!({"territory_id": t, "from_organisation_id": o1, "to_organisation_id": o2,
+                                    "kind": "information", "intensity": 2, "observed_on": "2026-11-22"}),
+        ),
+        (
+            "interview_guide",
+            json!({"code": "g", "title": "Guide",
+                                   "sections": [{"code": "s", "title": "S", "questions": [{"code": "q1", "text": "Q ?"}]}]}),
+        ),
+        (
+            "interview",
+            json!({"territory_id": t, "title": "Principale", "date": "2026-11-22", "organisation_ids": [o1]}),
+        ),
+        ("theme", json!({"code": "freins-cli", "label": "Freins"})),
+        ("workshop", json!({"territory_id": t, "kind": "copil", "title": "COPIL", "date": "2026-11-22"})),
+        ("action", json!({"territory_id": t, "title": "Petit-déjeuner des partenaires"})),
+        ("indicator", json!({"territory_id": t, "name": "Partenaires présents", "target": 3})),
+        ("measurement", json!({"territory_id": t, "indicator_id": ind, "date": "2026-11-22", "value": 3})),
+        ("practice", json!({"title": "Référent unique", "territory_id": t})),
+        ("attachment", json!({"territory_id": t, "name": "photo.jpg", "sha256": sha, "size": 12})),
+        (
+            "common_goal",
+            json!({"territory_id": t, "goal": "Aucun élève sans solution", "indicator_ids": [ind],
+                               "workshop_id": ws}),
+        ),
+        (
+            "charter",
+            json!({"territory_id": t, "title": "Charte", "status": "brouillon",
+                           "partners": [{"organisation_id": o1, "interest": "Les familles"}]}),
+        ),
+    ];
+    // Headquarters' own kinds are written in headquarters' workspace (an encrypted store).
+    let bundle = s.path.with_file_name("pour-le-siege.maillage");
+    s.ok(&["export", "--out", bundle.to_str().unwrap()]);
+    let hq = s.path.with_file_name("siege.sqlite3");
+    let pass = s.path.with_file_name("phrase");
+    std::fs::write(&pass, "la phrase du siège national\n").unwrap();
+    let hq_args = ["--passphrase-file", pass.to_str().unwrap()];
+    let hq_ok = |args: &[&str]| {
+        let out = maillage(&hq, &[&hq_args[..], args].concat());
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    };
+    hq_ok(&["init", "--facilitator", "Siège"]);
+    hq_ok(&["workspace", "set", "siege"]);
+    hq_ok(&["import", bundle.to_str().unwrap()]);
+    let hq_kinds: Vec<(&str, Value)> = vec![
+        (
+            "practice_review",
+            json!({"practice_id": pr, "reviewer": "Département", "relevance": 3, "originality": 2,
+                                   "effectiveness": 4, "comment": "Pertinent", "reviewed_on": "2026-11-22"}),
+        ),
+        (
+            "library_sheet",
+            json!({"practice_id": pr, "decision": "retenue", "decided_on": "2026-11-22",
+                                 "title": "Référent unique", "summary": "Un interlocuteur", "themes": ["Parcours"]}),
+        ),
+        (
+            "national_meeting",
+            json!({"meeting_kind": "copil_national", "held_on": "2026-11-22", "title": "COPIL",
+                                    "participants": [{"territory_id": t, "who": "Cheffe de projet", "present": true}],
+                                    "follow_ups": [{"text": "Envoyer", "territory_id": t}]}),
+        ),
+    ];
+    let every: Vec<&str> = territory_kinds.iter().chain(&hq_kinds).map(|(k, _)| *k).collect();
+    for kind in maillage_core::domain::Kind::ALL {
+        assert!(every.contains(&kind.as_str()), "kind {kind} has no case here: add a valid record of it");
+    }
+    let cases =
+        territory_kinds.iter().map(|c| (&s.path, &[][..], c)).chain(hq_kinds.iter().map(|c| (&hq, &hq_args[..], c)));
+    for (db, extra, (kind, base)) in cases {
+        created(db, extra, kind, base.clone()); // the base is valid
+        for field in base.as_object().unwrap().keys() {
+            let mut refusals = 0;
+            for bad in [json!(token), json!({"x": token}), json!([token]), json!(12.5)] {
+                let mut data = base.clone();
+                data[field] = bad;
+                let out = put(db, extra, kind, &data);
+                if out.status.success() {
+                    continue;
+                }
+                refusals += 1;
+                assert_eq!(out.status.code(), Some(1), "{kind} {field}");
+                let message = stderr(&out);
+                assert!(!message.contains("Secretname"), "{kind} {field}: the refusal echoes the value: {message}");
+                assert!(
+                    message.contains("champ") || message.contains("empreinte"),
+                    "{kind} {field}: the refusal names the field in French: {message}"
+                );
+            }
+            assert!(refusals > 0, "{kind} {field}: a value of the wrong type is refused");
+        }
     }
 }

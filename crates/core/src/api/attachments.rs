@@ -32,7 +32,7 @@ impl Api {
         let bytes = self.attachment_content(id)?;
         if !exists {
             return match files::create_new_private(out) {
-                Ok(file) => write_all(file, &bytes, out),
+                Ok(file) => write_all(file, &bytes, out, out),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(already_exists()),
                 Err(e) => Err(Error::io(out, e).into()),
             };
@@ -41,8 +41,8 @@ impl Api {
         // one stays whole if anything fails and the new one is 0600 whatever the old one was.
         let partial = files::sidecar(out, ".maillage-partiel");
         let _ = std::fs::remove_file(&partial);
-        let file = files::create_new_private(&partial).map_err(|e| Error::io(&partial, e))?;
-        write_all(file, &bytes, &partial)?;
+        let file = files::create_new_private(&partial).map_err(|e| Error::io(out, e))?;
+        write_all(file, &bytes, &partial, out)?;
         std::fs::rename(&partial, out).map_err(|e| {
             let _ = std::fs::remove_file(&partial);
             Error::io(out, e).into()
@@ -50,13 +50,15 @@ impl Api {
     }
 }
 
-fn write_all(mut file: std::fs::File, bytes: &[u8], path: &Path) -> ApiResult<()> {
+/// Writes `bytes` to `file` (at `path`), synced; on failure removes it and names `shown`, the
+/// file the person chose (never a temporary name).
+fn write_all(mut file: std::fs::File, bytes: &[u8], path: &Path, shown: &Path) -> ApiResult<()> {
     match file.write_all(bytes).and_then(|()| file.sync_all()) {
         Ok(()) => Ok(()),
         Err(e) => {
             drop(file);
             let _ = std::fs::remove_file(path);
-            Err(Error::io(path, e).into())
+            Err(Error::io(shown, e).into())
         }
     }
 }

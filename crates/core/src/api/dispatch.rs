@@ -428,6 +428,26 @@ mod tests {
             let m = e.unwrap_err().message;
             assert!(!m.contains("Secretname"), "{m}");
         }
+        // Every kind, its data of the wrong shape or with a field it does not have, and the
+        // kind itself as typed: in French, never repeated; the field named when there is one
+        // (data that is not an object at all has none: « les données … doivent être un objet »).
+        let mut calls = vec![(json!({"kind": token, "data": {}}), true)];
+        for kind in crate::domain::Kind::ALL {
+            let kind = kind.as_str();
+            calls.extend([
+                (json!({"kind": kind, "data": token}), false),
+                (json!({"kind": kind, "data": [token]}), false),
+                (json!({"kind": kind, "data": {"champ_inconnu": token}}), true),
+                (json!({"kind": kind, "data": {token: 1}}), true),
+                (json!({"kind": kind, "id": token, "data": {}}), true),
+            ]);
+        }
+        for (args, named) in calls {
+            let e = call(&api, "record_put", args.clone()).unwrap_err();
+            assert!(!e.message.contains("Secretname"), "{args}: {}", e.message);
+            assert!(e.field.as_deref().is_none_or(|f| !f.contains("Secretname")), "{args}: {e:?}");
+            assert!(!named || e.field.as_deref().is_some_and(|f| !f.is_empty()), "{args}: the field is named: {e:?}");
+        }
     }
 
     #[test]

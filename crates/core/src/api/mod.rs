@@ -410,6 +410,14 @@ fn check_facilitator(facilitator: &str) -> ApiResult<()> {
     if facilitator.chars().count() > 120 {
         return Err(Error::Invalid(kinds_invalid("facilitator", "le nom dépasse 120 caractères")).into());
     }
+    // The name goes into every bundle's manifest, which importers hold to the same rule.
+    if facilitator.chars().any(kinds::is_forbidden_char) {
+        return Err(Error::Invalid(kinds_invalid(
+            "facilitator",
+            "le nom contient un caractère invisible (caractère de contrôle) : retirez-le",
+        ))
+        .into());
+    }
     Ok(())
 }
 

@@ -30,10 +30,12 @@ impl Api {
         self.store.path().parent().map(Path::to_path_buf).unwrap_or_default().join("sauvegardes")
     }
 
-    /// A backup in [`Api::backup_dir`], named after the time.
+    /// A backup in [`Api::backup_dir`] (created 0700 when missing), named after the time.
     pub fn backup_now(&self) -> ApiResult<BackupReport> {
+        let dir = self.backup_dir();
+        crate::store::files::create_private_dirs(&dir).map_err(|e| Error::io(&dir, e))?;
         let name = format!("maillage-{}.sqlite3", chrono::Utc::now().format("%Y%m%d-%H%M%S%.3f"));
-        self.backup(&self.backup_dir().join(name), false)
+        self.backup(&dir.join(name), false)
     }
 
     /// The backups in [`Api::backup_dir`], newest first.

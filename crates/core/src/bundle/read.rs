@@ -288,6 +288,7 @@ fn verify(mut entries: BTreeMap<String, Vec<u8>>, sealed: bool, file_sha256: Str
             ),
         )
     })?;
+    check_manifest(&manifest)?;
 
     // Every entry listed, none extra, each with its size and hash.
     let mut listed = BTreeSet::new();
@@ -437,6 +438,47 @@ fn verify(mut entries: BTreeMap<String, Vec<u8>>, sealed: bool, file_sha256: Str
         ));
     }
     Ok(OpenedBundle { manifest, sealed, file_sha256, records, losers, lineage, attachments, erasures })
+}
+
+/// The coverages a manifest may declare: every record, what changed since a bundle, or
+/// headquarters' library.
+pub const COVERAGES: [&str; 3] = ["full", "since", "library"];
+
+/// The longest territory name a manifest may carry (a territory's own rule).
+const MAX_TERRITORY_NAME_CHARS: usize = 200;
+
+/// The envelope rules of a record, applied to the manifest once it is parsed: the facilitator's
+/// name as `created_by` (it is kept in the device-key table and the import history), the
+/// creation time in RFC 3339, territory names as the territory's own rule, a coverage this
+/// reader knows. The refusal names the field, never the value.
+fn check_manifest(manifest: &Manifest) -> Result<(), Refusal> {
+    let refuse = |field: &str, expected: &str| {
+        Refusal::new(
+            Check::Manifest,
+            format!("le manifeste n'est pas conforme : le champ « {field} » {expected} ; demandez un nouvel export"),
+        )
+    };
+    let text = |field: &str, value: &str, max: usize| {
+        if value.chars().count() > max {
+            return Err(refuse(field, &format!("dépasse {max} caractères")));
+        }
+        if value.chars().any(kinds::is_forbidden_char) {
+            return Err(refuse(field, "contient un caractère invisible (caractère de contrôle)"));
+        }
+        Ok(())
+    };
+    text("facilitator", &manifest.facilitator, crate::domain::MAX_FACILITATOR_CHARS)?;
+    if manifest.created_at.len() > 40 || chrono::DateTime::parse_from_rfc3339(&manifest.created_at).is_err() {
+        return Err(refuse("created_at", "attend une date et une heure RFC 3339 (2026-11-22T09:12:03.120Z)"));
+    }
+    for (i, territory) in manifest.territories.iter().enumerate() {
+        text(&format!("territories[{i}].name"), &territory.name, MAX_TERRITORY_NAME_CHARS)?;
+    }
+    if !COVERAGES.contains(&manifest.covers.mode.as_str()) {
+        let known = COVERAGES.map(|c| format!("« {c} »")).join(", ");
+        return Err(refuse("covers.mode", &format!("attend l'une des couvertures {known}")));
+    }
+    Ok(())
 }
 
 /// One line of `erasures.jsonl`: a person's id and a day, nothing else.

@@ -220,11 +220,12 @@ pub struct Written {
 pub(crate) fn write_atomically(out: &Path, write: impl FnOnce(std::fs::File) -> Result<()>) -> Result<u64> {
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temp: PathBuf = out.with_file_name(format!(".{name}.{}.partiel", uuid::Uuid::now_v7().simple()));
-    let file = crate::store::files::create_new_private(&temp).map_err(|e| Error::io(&temp, e))?;
+    // Errors name `out`, the file the person chose, never the temporary name.
+    let file = crate::store::files::create_new_private(&temp).map_err(|e| Error::io(out, e))?;
     let result = write(file).and_then(|()| {
-        let file = std::fs::File::open(&temp).map_err(|e| Error::io(&temp, e))?;
-        file.sync_all().map_err(|e| Error::io(&temp, e))?;
-        let bytes = file.metadata().map_err(|e| Error::io(&temp, e))?.len();
+        let file = std::fs::File::open(&temp).map_err(|e| Error::io(out, e))?;
+        file.sync_all().map_err(|e| Error::io(out, e))?;
+        let bytes = file.metadata().map_err(|e| Error::io(out, e))?.len();
         std::fs::rename(&temp, out).map_err(|e| Error::io(out, e))?;
         Ok(bytes)
     });

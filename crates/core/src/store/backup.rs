@@ -17,11 +17,12 @@ use super::{schema, Store};
 use crate::error::{Error, Result};
 
 /// Writes a consistent copy of the store to `out` (atomically: a temporary file renamed into
-/// place, mode 0600). Whether `out` may be replaced is the caller's to check
-/// (`api::check_output`).
+/// place, mode 0600), in a folder that exists: a missing folder is refused, never created (a
+/// USB key unplugged would otherwise get its backup on the computer's own disk, under the same
+/// name). Whether `out` may be replaced is the caller's to check (`api::check_output`). Errors
+/// name `out`, never the temporary file.
 pub fn backup(store: &Store, out: &Path) -> Result<u64> {
     let dir = parent_dir(out);
-    files::create_private_dirs(&dir).map_err(|e| Error::io(&dir, e))?;
     let tmp = temp_beside(out);
     let _ = std::fs::remove_file(&tmp);
     files::create_new_private(&tmp).map_err(|e| Error::io(out, e))?;
@@ -38,7 +39,7 @@ pub fn backup(store: &Store, out: &Path) -> Result<u64> {
             other => other,
         });
     }
-    if let Err(e) = sync_file(&tmp).and_then(|_| std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))) {
+    if let Err(e) = sync_file(&tmp, out).and_then(|_| std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))) {
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
@@ -135,14 +136,14 @@ pub fn restore(store: &Store, file: &Path) -> Result<PathBuf> {
         match (&key, backup_encrypted) {
             (Some(key), false) => {
                 let _ = std::fs::remove_file(&tmp);
-                files::create_new_private(&tmp).map_err(|e| Error::io(&tmp, e))?;
-                let copied = cipher::export_encrypted(file, &tmp, key).and_then(|_| sync_file(&tmp));
+                files::create_new_private(&tmp).map_err(|e| Error::io(db, e))?;
+                let copied = cipher::export_encrypted(file, &tmp, key).and_then(|_| sync_file(&tmp, db));
                 if let Err(e) = copied {
                     let _ = std::fs::remove_file(&tmp);
                     return Err(e);
                 }
             }
-            _ => copy_private(file, &tmp)?,
+            _ => copy_private(file, &tmp, db)?,
         }
         // Moved, never deleted: whatever the WAL still held stays with the copy kept aside.
         let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
@@ -169,14 +170,15 @@ pub fn restore(store: &Store, file: &Path) -> Result<PathBuf> {
     })
 }
 
-/// Copies `from` to a new file `to` (mode 0600, whatever the mode of `from`), synced.
-fn copy_private(from: &Path, to: &Path) -> Result<()> {
+/// Copies `from` to a new file `to` (mode 0600, whatever the mode of `from`), synced; errors
+/// writing it name `shown` (the store it will become), never the temporary `to`.
+fn copy_private(from: &Path, to: &Path, shown: &Path) -> Result<()> {
     let _ = std::fs::remove_file(to);
     let copied = (|| {
         let mut source = File::open(from).map_err(|e| Error::io(from, e))?;
-        let mut target = files::create_new_private(to).map_err(|e| Error::io(to, e))?;
-        std::io::copy(&mut source, &mut target).map_err(|e| Error::io(to, e))?;
-        target.sync_all().map_err(|e| Error::io(to, e))
+        let mut target = files::create_new_private(to).map_err(|e| Error::io(shown, e))?;
+        std::io::copy(&mut source, &mut target).map_err(|e| Error::io(shown, e))?;
+        target.sync_all().map_err(|e| Error::io(shown, e))
     })();
     if copied.is_err() {
         let _ = std::fs::remove_file(to);
@@ -192,6 +194,7 @@ fn temp_beside(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}-{n}.tmp", std::process::id()))
 }
 
-fn sync_file(path: &Path) -> Result<()> {
-    File::open(path).and_then(|f| f.sync_all()).map_err(|e| Error::io(path, e))
+/// Syncs `path` to the disk; an error names `shown`, the file the person chose.
+fn sync_file(path: &Path, shown: &Path) -> Result<()> {
+    File::open(path).and_then(|f| f.sync_all()).map_err(|e| Error::io(shown, e))
 }

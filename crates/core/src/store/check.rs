@@ -1,5 +1,7 @@
 //! `check`: is the store sound? SQLite's integrity and foreign-key checks, the search index
-//! against the records, and every live record's data against the rules of its kind.
+//! against the records, every live record's data against the rules of its kind, its territory a
+//! live territory, and each reference a record of the kind it names (an error when absent or of
+//! another kind, a remark when deleted).
 
 use rusqlite::Connection;
 
@@ -54,7 +56,13 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
             Ok(v) => {
                 if let Some(t) = record.territory_id.filter(|t| *t != record.id) {
                     match records::any_kind(conn, t)? {
-                        Some((crate::domain::Kind::Territory, _)) => {}
+                        Some((crate::domain::Kind::Territory, false)) => {}
+                        // A territory goes with everything in it: a live record left in a deleted
+                        // one (a bundle's record written there meanwhile) is shown nowhere.
+                        Some((crate::domain::Kind::Territory, true)) => problems.push(format!(
+                            "{} {} : son territoire {} a été supprimé ; l'enregistrement n'est plus affiché nulle part (supprimez-le)",
+                            record.kind, record.id, t
+                        )),
                         Some((kind, _)) => problems.push(format!(
                             "{} {} : son territoire {} est un(e) {}, pas un territoire",
                             record.kind,
@@ -68,8 +76,10 @@ pub fn run(conn: &Connection) -> Result<CheckReport> {
                 for r in v.references {
                     match records::any_kind(conn, r.id)? {
                         Some((kind, false)) if kind == r.kind => {}
-                        // A deletion made here or elsewhere while the record pointed to it: a
-                        // remark, the record itself is sound.
+                        // A deletion made here (deleting a record leaves the records that point
+                        // to it as they are) or elsewhere while this one pointed to it (the
+                        // deletion travels, the import accepts it): a remark, the record itself
+                        // is sound and every store that holds the same versions says the same.
                         Some((kind, true)) if kind == r.kind => warnings.push(format!(
                             "{} {} : le champ « {} » désigne {} {}, supprimé(e) depuis",
                             record.kind,

@@ -347,7 +347,7 @@ pub fn encrypt_store(store: &super::Store, key: StoreKey, write_key_file: impl F
         let aside = plain_aside(db);
         let _ = std::fs::remove_file(&tmp);
         let result = (|| {
-            files::create_new_private(&tmp).map_err(|e| Error::io(&tmp, e))?;
+            files::create_new_private(&tmp).map_err(|e| Error::io(db, e))?;
             let plain = super::backup::open_untouched(db, None)?;
             let records: i64 = plain.query_row("SELECT COUNT(*) FROM record", [], |r| r.get(0))?;
             drop(plain);
@@ -362,7 +362,7 @@ pub fn encrypt_store(store: &super::Store, key: StoreKey, write_key_file: impl F
                     "la copie chiffrée ne correspond pas à la base : rien n'a été modifié".into(),
                 ));
             }
-            std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| Error::io(&tmp, e))?;
+            std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| Error::io(db, e))?;
             write_key_file()?;
             // A second name for the plain file, so that its bytes can be zeroed once replaced.
             let _ = std::fs::remove_file(&aside);

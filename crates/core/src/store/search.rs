@@ -66,7 +66,9 @@ pub fn search(
     let (from, filter) = if filtered {
         (
             "record_fts f JOIN record r ON r.seq = f.rowid",
-            "AND (?2 IS NULL OR r.kind = ?2) AND (?3 IS NULL OR r.territory_id = ?3)",
+            // The library (headquarters' published practices, in no territory) answers a
+            // territory's search too: it is there to inspire every territory.
+            "AND (?2 IS NULL OR r.kind = ?2) AND (?3 IS NULL OR r.territory_id = ?3 OR r.kind = 'library_sheet')",
         )
     } else {
         ("record_fts f", "AND ?2 IS NULL AND ?3 IS NULL")

@@ -51,7 +51,8 @@ fn demo_device(name: &str) -> Device {
     d
 }
 
-/// One live record of every kind the demo writes, and the shipped guide and a shipped theme.
+/// One live record of every kind the store holds (the demo's, the shipped guide and a shipped
+/// theme).
 fn one_of_each(api: &Api) -> BTreeMap<Kind, Record> {
     let mut out = BTreeMap::new();
     for kind in Kind::ALL {
@@ -60,6 +61,114 @@ fn one_of_each(api: &Api) -> BTreeMap<Kind, Record> {
         }
     }
     out
+}
+
+/// Writes, in the demo's territory, a record of each territory kind the demo does not write (a
+/// common goal, a charter, an attachment), every text field filled; returns one of each kind
+/// the store then holds.
+fn with_every_territory_kind(d: &Device) -> BTreeMap<Kind, Record> {
+    let api = &d.api;
+    let first = |kind: Kind| api.list(kind, None).unwrap().remove(0).id;
+    let (t, org, workshop, indicator) =
+        (first(Kind::Territory), first(Kind::Organisation), first(Kind::Workshop), first(Kind::Indicator));
+    let have = one_of_each(api);
+    if !have.contains_key(&Kind::CommonGoal) {
+        api.put(
+            Kind::CommonGoal,
+            None,
+            json!({"territory_id": t, "goal": "Aucun élève sans solution", "scenario": "Un référent par collège",
+                   "indicator_ids": [indicator], "workshop_id": workshop, "agreed_on": "2026-11-22"}),
+        )
+        .unwrap();
+    }
+    if !have.contains_key(&Kind::Charter) {
+        api.put(
+            Kind::Charter,
+            None,
+            json!({"territory_id": t, "title": "Charte de Valmont", "values": "Confiance", "rules": "Se réunir",
+                   "objectives": "Coopérer", "status": "adoptee", "adopted_on": "2026-11-22", "workshop_id": workshop,
+                   "partners": [{"organisation_id": org, "interest": "Les familles", "commitments": "Venir",
+                                 "representative": "La directrice"}]}),
+        )
+        .unwrap();
+    }
+    if !have.contains_key(&Kind::Attachment) {
+        let file = d.dir.path().join("compte-rendu.txt");
+        std::fs::write(&file, "Compte rendu du COPIL").unwrap();
+        api.attach_file(&maillage_core::api::AttachRequest {
+            path: file.display().to_string(),
+            territory_id: t,
+            record_id: Some(workshop),
+            description: "Compte rendu signé".into(),
+        })
+        .unwrap();
+    }
+    one_of_each(api)
+}
+
+/// Writes headquarters' own kinds (a committee review, a library sheet, a national meeting),
+/// every text field filled, in `api` — a store in headquarters' workspace that holds `practice`
+/// and `territory` — and returns one of each.
+fn with_headquarters_kinds(api: &Api, practice: RecordId, territory: RecordId) -> BTreeMap<Kind, Record> {
+    let mut out = BTreeMap::new();
+    let review = api
+        .put(
+            Kind::PracticeReview,
+            None,
+            json!({"practice_id": practice, "reviewer": "Département", "relevance": 3, "originality": 2,
+                   "effectiveness": 4, "comment": "Pertinent", "reviewed_on": "2026-11-22"}),
+        )
+        .unwrap();
+    out.insert(Kind::PracticeReview, review);
+    let sheet = api
+        .put(
+            Kind::LibrarySheet,
+            None,
+            json!({"practice_id": practice, "decision": "retenue", "reasons": "Utile", "decided_on": "2026-11-22",
+                   "title": "Référent unique", "summary": "Un interlocuteur", "objectives": "Simplifier",
+                   "means": "Une demi-journée", "keys_to_success": "La direction", "expected_results": "Moins d'abandons",
+                   "difficulties": "Le temps", "themes": ["Parcours"], "actor_categories": [],
+                   "departement_code": "93", "published_on": "2026-11-23"}),
+        )
+        .unwrap();
+    out.insert(Kind::LibrarySheet, sheet);
+    let meeting = api
+        .put(
+            Kind::NationalMeeting,
+            None,
+            json!({"meeting_kind": "copil_national", "held_on": "2026-11-22", "title": "COPIL national",
+                   "agenda": "Bilan", "notes": "Échanges",
+                   "participants": [{"territory_id": territory, "who": "Cheffe de projet", "present": true}],
+                   "decisions": [{"text": "Étendre le référent", "territory_ids": [territory]}],
+                   "follow_ups": [{"text": "Envoyer la fiche", "territory_id": territory, "due_on": "2026-12-15",
+                                   "done": false}]}),
+        )
+        .unwrap();
+    out.insert(Kind::NationalMeeting, meeting);
+    out
+}
+
+/// A store in headquarters' workspace, as the application makes one: encrypted, then switched.
+fn siege_store(name: &str) -> Device {
+    let d = Device::new(name);
+    d.api.encrypt("la phrase du siège national").unwrap();
+    d.api.set_workspace(maillage_core::api::WorkspaceMode::Siege).unwrap();
+    d
+}
+
+/// Puts a plain (unencrypted) store in headquarters' workspace by hand, so that a scan of its
+/// raw bytes can see what it writes: the application only chooses headquarters' workspace on an
+/// encrypted store, whose bytes show nothing in clear, but what the bytes keep after a deletion
+/// (freed cells, the search index, the WAL) is SQLite's, encrypted or not.
+fn siege_by_hand(d: &Device) {
+    let mode = serde_json::to_string(&maillage_core::api::WorkspaceMode::Siege).unwrap();
+    let conn = rusqlite::Connection::open(d.db()).unwrap();
+    conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES ('workspace', ?1)", [mode]).unwrap();
+}
+
+fn assert_every_kind(samples: &BTreeMap<Kind, Record>) {
+    let missing: Vec<Kind> = Kind::ALL.into_iter().filter(|k| !samples.contains_key(k)).collect();
+    assert!(missing.is_empty(), "every kind of Kind::ALL is exercised; missing: {missing:?}");
 }
 
 /// Every string leaf of `data` with its path.
@@ -202,7 +311,9 @@ fn a_version_at_the_counter_maximum_is_still_outranked_and_exports_keep_importin
     bao.rename(t, org, "PMI Bao").unwrap();
     let mut bao = bao;
     store.import(&bao.export(false));
-    for c in store.api.conflicts(false).unwrap() {
+    let conflicts = store.api.conflicts(false).unwrap();
+    assert!(!conflicts.is_empty(), "Bao's edit of the crafted version is a conflict here (else nothing is resolved)");
+    for c in conflicts {
         let settled = store.api.resolve_conflict(&c.id, Keep::Loser).unwrap();
         assert!(settled.resolved_at.is_some());
     }
@@ -231,9 +342,14 @@ fn deleted_and_edited_text_is_gone_from_the_bytes() {
     let mut d = demo_device("Camille");
     let mut b = Device::new("Bao");
     b.import(&d.export(false));
+    // Headquarters' own kinds are written in headquarters' workspace only: this store is put
+    // there (by hand, see `siege_by_hand`); the demo's territory stays writable there.
+    siege_by_hand(&d);
+    let mut samples = with_every_territory_kind(&d);
+    samples.extend(with_headquarters_kinds(&d.api, samples[&Kind::Practice].id, samples[&Kind::Territory].id));
+    assert_every_kind(&samples);
     let mut counter = 0;
     let mut tokens = Vec::new();
-    let samples = one_of_each(&d.api);
     for (kind, record) in &samples {
         let data = with_tokens(record, &mut counter, &mut tokens);
         d.api.put(*kind, Some(record.id), data).unwrap();
@@ -253,8 +369,14 @@ fn deleted_and_edited_text_is_gone_from_the_bytes() {
         })
         .unwrap();
     tokens.extend([token_for(8888), token_for(8887)]);
-    assert!(samples.len() >= 12, "the demo holds most kinds: {:?}", samples.keys());
-    assert!(tokens.len() > 40, "every kind's text fields carry a token ({} found)", tokens.len());
+    for kind in Kind::ALL {
+        let data = &d.api.get(kind, samples[&kind].id).unwrap().data;
+        assert!(
+            tokens.iter().any(|t| data.to_string().contains(t.as_str())),
+            "{kind}: at least one text field carries a token"
+        );
+    }
+    assert!(tokens.len() > 60, "every kind's text fields carry a token ({} found)", tokens.len());
 
     // A concurrent edit of the person on another device: kept here for review, whole.
     let person = samples[&Kind::Person].id;
@@ -311,47 +433,125 @@ fn deleted_and_edited_text_is_gone_from_the_bytes() {
 #[test]
 fn no_refusal_echoes_the_value_it_refused() {
     let mut d = demo_device("Camille");
-    let samples = one_of_each(&d.api);
+    let mut samples = with_every_territory_kind(&d);
+    // Headquarters' own kinds, in headquarters' workspace (encrypted, as the application makes
+    // it), which holds the demo's practice and territory by their bundle.
+    let hq = siege_store("Siège national");
+    hq.import(&d.export(false));
+    let hq_samples = with_headquarters_kinds(&hq.api, samples[&Kind::Practice].id, samples[&Kind::Territory].id);
+    samples.extend(hq_samples.clone());
+    assert_every_kind(&samples);
     let token = "Jean Secretname a refusé";
-    let mut tried = 0;
+    let mut tried: BTreeMap<Kind, usize> = BTreeMap::new();
     for (kind, record) in &samples {
+        let api = if hq_samples.contains_key(kind) { &hq.api } else { &d.api };
         let mut leaves = Vec::new();
         all_leaves(&record.data, &mut Vec::new(), &mut leaves);
         for path in leaves {
             for bad in [json!(token), json!([token]), json!({"x": token}), json!(12.5)] {
                 let mut data = record.data.clone();
                 *at(&mut data, &path) = bad;
-                if let Err(e) = d.api.put(*kind, Some(record.id), data.clone()) {
-                    tried += 1;
+                if let Err(e) = api.put(*kind, Some(record.id), data.clone()) {
+                    *tried.entry(*kind).or_default() += 1;
                     assert!(!e.message.contains("Secretname"), "{kind} {path:?}: {}", e.message);
                     assert!(
-                        e.field.as_deref().is_some_and(|f| !f.contains("Secretname")),
+                        e.field.as_deref().is_some_and(|f| !f.is_empty() && !f.contains("Secretname")),
                         "{kind} {path:?}: the field is named: {e:?}"
+                    );
+                    // French, naming what is expected (« attend du texte », « n'accepte que ces
+                    // valeurs : … »). The attachment's digest says « l'empreinte SHA-256 doit… »
+                    // without the word « champ » (its field is still named in `field`).
+                    let sha = *kind == Kind::Attachment && e.field.as_deref() == Some("sha256");
+                    assert!(e.message.contains("champ") || sha, "{kind} {path:?}: in French: {}", e.message);
+                    assert!(
+                        ["attend", "n'accepte que", "doit"].iter().any(|w| e.message.contains(w)),
+                        "{kind} {path:?}: the refusal says what is expected: {}",
+                        e.message
                     );
                 }
             }
         }
     }
-    assert!(tried > 100, "refusals exercised: {tried}");
+    for kind in Kind::ALL {
+        assert!(tried.get(&kind).is_some_and(|n| *n >= 3), "{kind}: refusals exercised: {tried:?}");
+    }
 
-    // Through a bundle re-signed by the device's own key.
+    // Through a bundle re-signed by the device's own key: every field of every line it carries…
     let entries = unpack(&d.export(false));
     let key = d.signing_key();
     let store = Device::new("Siège");
-    for (name, _) in entries.iter().filter(|(n, _)| n.starts_with("records/")) {
-        for field in ["name", "title", "date", "territory_id", "consent", "category", "status", "intensity"] {
+    let dry = |bytes: &[u8]| store.api.import_bundle_bytes("t.maillage", bytes, None, true, &Default::default());
+    let mut refused = 0;
+    for (name, content) in entries.iter().filter(|(n, _)| n.starts_with("records/")) {
+        let fields: std::collections::BTreeSet<String> = String::from_utf8_lossy(content)
+            .lines()
+            .flat_map(|l| {
+                let v: Value = serde_json::from_str(l).unwrap();
+                v["data"].as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default()
+            })
+            .collect();
+        for field in fields {
             let bytes = forge(&entries, &key, name, |v| {
-                if v["data"].get(field).is_some() {
-                    v["data"][field] = json!({"valeur": token});
+                if v["data"].get(&field).is_some() {
+                    v["data"][&field] = json!({"valeur": token});
                 }
             });
-            if let Err(e) = store.try_import(&bytes) {
+            if let Err(e) = dry(&bytes) {
+                refused += 1;
                 assert!(!e.message.contains("Secretname"), "{name} {field}: {}", e.message);
             }
         }
         let bytes = forge(&entries, &key, name, |v| v["created_at"] = json!(token));
-        let e = store.try_import(&bytes).expect_err("a created_at that is not a time is refused");
+        let e = dry(&bytes).expect_err("a created_at that is not a time is refused");
         assert!(!e.message.contains("Secretname") && e.message.contains("date de création"), "{}", e.message);
+    }
+    assert!(refused > 50, "bundle refusals exercised: {refused}");
+
+    // …and a line of every kind of `Kind::ALL` (headquarters' own and the shipped defaults'
+    // kinds too, under an ordinary version), each of its fields given a wrong type in turn: the
+    // reader refuses it naming the field, never with the value.
+    let version = format!(
+        "{:016x}.00000000.{}",
+        maillage_core::domain::clock::wall_ms(),
+        samples[&Kind::Territory].version.device
+    );
+    for (kind, record) in &samples {
+        let entry = format!("records/{}.jsonl", kind.as_str());
+        let mut line = serde_json::to_value(record).unwrap();
+        line["version"] = json!(version);
+        let keys: Vec<String> = record.data.as_object().unwrap().keys().cloned().collect();
+        assert!(!keys.is_empty(), "{kind}");
+        for field in keys {
+            // The first of these that the field's type cannot take (a map of texts takes the first).
+            let wrong = [json!({"valeur": token}), json!({"valeur": [[token]]}), json!([[token]])];
+            let mut refusals = 0;
+            for value in wrong {
+                let mut bad = line.clone();
+                bad["data"][&field] = value;
+                let mut e = entries.clone();
+                e.retain(|(n, _)| *n != entry);
+                e.push((entry.clone(), format!("{}\n", maillage_core::canonical::to_string(&bad)).into_bytes()));
+                resign(&mut e, &key, |m| m["counts"][kind.as_str()] = json!({"live": 1, "deleted": 0}));
+                let bytes = pack(&e);
+                // The reader's own refusal; a line it lets through may be refused by the import
+                // for another reason (headquarters' kinds never come in a device's bundle).
+                let Err(err) = maillage_core::bundle::open(&bytes, None, &Default::default()) else {
+                    if let Err(err) = dry(&bytes) {
+                        assert!(!err.message.contains("Secretname"), "{kind} {field}: {}", err.message);
+                    }
+                    continue;
+                };
+                refusals += 1;
+                assert!(!err.message.contains("Secretname"), "{kind} {field}: {}", err.message);
+                let sha = *kind == Kind::Attachment && field == "sha256";
+                assert!(
+                    err.message.contains("champ") || sha,
+                    "{kind} {field}: names the field in French: {}",
+                    err.message
+                );
+            }
+            assert!(refusals > 0, "{kind} {field}: the reader refuses a wrong type");
+        }
     }
 }
 
@@ -451,6 +651,7 @@ fn a_bundle_is_held_to_the_rules_of_a_local_write() {
     resign(&mut e, &key, |m| {
         m["counts"]["theme"] = json!({"live": 1, "deleted": 0});
     });
+    keep_in_corpus("hostile-a-shipped-theme-replaced", &pack(&e));
     assert_refused(&store, &pack(&e), Some(BundleCheck::Records), "réservée", "a shipped theme replaced");
 
     // A record in a territory that the same bundle deletes.
@@ -468,6 +669,64 @@ fn a_bundle_is_held_to_the_rules_of_a_local_write() {
     });
     resign(&mut e, &key, |m| m["counts"]["territory"] = json!({"live": 0, "deleted": 1}));
     assert_refused(&store, &pack(&e), Some(BundleCheck::Records), "supprime", "a territory deleted under its records");
+}
+
+/// The manifest is held to the envelope rules of a record: the facilitator (kept in the
+/// device-key table and the import history) like `created_by`, the creation time in RFC 3339,
+/// territory names without control characters, a coverage the reader knows. Each crafted
+/// manifest is validly re-signed, so only these rules can refuse it; the refusal names the field
+/// and never the value, and the store is left as it was.
+#[test]
+fn a_manifest_is_held_to_the_envelope_rules() {
+    let h = hostile_setup();
+    let key = h.source.signing_key();
+    let mut seed = 424242u64;
+    // Incompressible, so that no size limit is what refuses it.
+    let long: String = (0..(5 << 20))
+        .map(|_| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (b'a' + (seed >> 59) as u8 % 26) as char
+        })
+        .collect();
+    let bad_name = "Or\u{0}ly Secretname";
+    let cases: Vec<(&str, Value, &str, String)> = vec![
+        ("a 5 MB facilitator", json!(long.clone()), "facilitator", long[1000..1040].to_string()),
+        ("a NUL in a territory name", json!(bad_name), "territories[0].name", "Secretname".into()),
+        ("created_at hier soir", json!("hier soir"), "created_at", "hier soir".into()),
+        ("an unknown coverage", json!("tout-Secretname"), "covers.mode", "Secretname".into()),
+    ];
+    for (what, value, field, echo) in cases {
+        let mut e = h.entries.clone();
+        resign(&mut e, &key, |m| match field {
+            "territories[0].name" => m["territories"][0]["name"] = value.clone(),
+            "covers.mode" => m["covers"]["mode"] = value.clone(),
+            _ => m[field] = value.clone(),
+        });
+        let bytes = pack(&e);
+        keep_in_corpus(&format!("hostile-manifest-{}", what.replace(' ', "-")), &bytes);
+        assert_refused(&h.store, &bytes, Some(BundleCheck::Manifest), &format!("champ « {field} »"), what);
+        let err = h.store.try_import(&bytes).unwrap_err();
+        assert!(!err.message.contains(&echo), "{what}: the refusal echoes the value: {}", err.message);
+        assert!(err.message.len() < 400, "{what}: {}", err.message);
+        // The dry run (the window's « vérifier ») refuses it the same way.
+        let dry = h.store.api.import_bundle_bytes("t", &bytes, None, true, &Default::default());
+        assert!(dry.is_err(), "{what}: the dry run refuses it too");
+    }
+    // A local write holds the facilitator's name to the same rule: no device writes a
+    // manifest that every importer would refuse.
+    let dir = tempfile::tempdir().unwrap();
+    let api = Api::create(&dir.path().join("s.sqlite3")).unwrap();
+    let e = api.init("Ca\u{1b}[31mmille").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("facilitator"), "{e:?}");
+    assert!(e.message.contains("caractère invisible"), "{}", e.message);
+
+    // The coverages this reader knows, « library » (headquarters' library bundle) included,
+    // pass this rule (what a library bundle must be otherwise is the import's to check).
+    for mode in ["full", "since"] {
+        let mut e = h.entries.clone();
+        resign(&mut e, &key, |m| m["covers"]["mode"] = json!(mode));
+        h.store.api.import_bundle_bytes("t", &pack(&e), None, true, &Default::default()).unwrap();
+    }
 }
 
 #[test]
@@ -489,6 +748,47 @@ fn check_reports_a_reference_of_the_wrong_kind_as_an_error() {
     assert!(!report.ok, "{report:?}");
     assert!(report.problems.iter().any(|p| p.contains("organisation_id")), "{report:?}");
     let _ = ErrorCode::Invalid;
+}
+
+/// A territory deleted on one device while another added a record to it: a third store that
+/// receives the record first and the deletion afterwards holds a live record in a deleted
+/// territory, shown nowhere — `check` reports it as a problem. A reference to a deleted record
+/// stays a remark: deleting a record here leaves the records that point to it as they are.
+#[test]
+fn check_reports_a_live_record_in_a_deleted_territory_as_an_error() {
+    let mut a = Device::new("Camille");
+    let t = a.territory("Orly");
+    let first = a.export(false);
+    let mut b = Device::new("Bao");
+    let c = Device::new("Siège");
+    b.import(&first);
+    c.import(&first);
+    let org = b.organisation(t, "Structure ajoutée par Bao");
+    c.import(&b.export(false));
+    a.api.delete(Kind::Territory, t).unwrap();
+    c.import(&a.export(false));
+    assert!(c.api.get(Kind::Territory, t).is_err(), "the deletion reached the third store");
+    assert!(c.api.get(Kind::Organisation, org).is_ok(), "Bao's record is live there, in a deleted territory");
+    let report = c.api.check().unwrap();
+    assert!(!report.ok, "{report:?}");
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains(&org.to_string()) && p.contains("territoire") && p.contains("supprimé")),
+        "{report:?}"
+    );
+    assert!(report.problems.iter().all(|p| !p.contains("Structure ajoutée")), "no record text: {report:?}");
+
+    // A local deletion of a record that others point to: a remark, not a problem.
+    let d = Device::new("Dominique");
+    let t = d.territory("Sevran");
+    let pmi = d.organisation(t, "PMI");
+    d.api.put(Kind::Person, None, json!({"territory_id": t, "name": "Mme Lefort", "organisation_id": pmi})).unwrap();
+    d.api.delete(Kind::Organisation, pmi).unwrap();
+    let report = d.api.check().unwrap();
+    assert!(report.ok, "{report:?}");
+    assert!(report.warnings.iter().any(|w| w.contains("organisation_id") && w.contains("supprimé")), "{report:?}");
 }
 
 // ---------------------------------------------------------------- 5. no lock while exporting

@@ -149,3 +149,60 @@ fn the_place_last_worked_in_is_remembered_until_its_territory_goes() {
     let err = a.remember_worked_in(&WorkedIn { territory_id: None, screen: "x".repeat(300) }).unwrap_err();
     assert_eq!(err.field.as_deref(), Some("screen"));
 }
+
+/// Files chosen as on any desktop: an export or a backup into a folder that does not exist, or
+/// under a name where a file stands instead of a folder, is refused in French naming the place
+/// the person chose — never the temporary file written beside it — and leaves nothing behind.
+/// (Tests run as root too, where a read-only folder does not stop a write: a file standing where
+/// a folder should be is the folder that cannot be written to.)
+#[test]
+fn a_file_system_error_is_told_in_french_with_the_place_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = api(dir.path(), "camille");
+    let t = a.put(Kind::Territory, None, json!({"name": "Orly", "kind": "commune"})).unwrap().id;
+    a.put(Kind::Organisation, None, json!({"territory_id": t, "name": "PMI", "category": "caf"})).unwrap();
+    let missing = dir.path().join("cle-usb").join("sauvegardes");
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "des notes").unwrap();
+    let temporary = [".tmp", "partiel", ".partial"];
+    let shown = |e: &maillage_core::ApiError| {
+        // (The test's own folder is a `.tmpXXXX`: what follows it is what Maillage named.)
+        let own = e.message.replace(&dir.path().display().to_string(), "DOSSIER");
+        for t in temporary {
+            assert!(!own.contains(t), "no temporary name: {}", e.message);
+        }
+        assert!(!e.message.contains("No such") && !e.message.contains("Not a directory"), "French: {}", e.message);
+    };
+    for (what, out) in [("bundle", missing.join("orly.maillage")), ("backup", missing.join("orly.sqlite3"))] {
+        let err = if what == "bundle" {
+            a.export_bundle(&ExportRequest { out: out.clone(), ..Default::default() }).unwrap_err()
+        } else {
+            a.backup(&out, false).unwrap_err()
+        };
+        shown(&err);
+        let expected = format!("le dossier « {} » n'existe pas", missing.display());
+        assert!(err.message.contains(&expected), "{what}: {}", err.message);
+        assert!(!missing.exists() && !dir.path().join("cle-usb").exists(), "{what}: no folder created");
+    }
+    for (what, out) in [("bundle", file.join("orly.maillage")), ("backup", file.join("orly.sqlite3"))] {
+        let err = if what == "bundle" {
+            a.export_bundle(&ExportRequest { out: out.clone(), ..Default::default() }).unwrap_err()
+        } else {
+            a.backup(&out, false).unwrap_err()
+        };
+        shown(&err);
+        let expected = format!("« {} » est un fichier, pas un dossier", file.display());
+        assert!(err.message.contains(&expected), "{what}: {}", err.message);
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "des notes", "{what}: the file is left as it was");
+    }
+    // Nothing was written beside the store either, and the store exports once the place is right.
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| temporary.iter().any(|t| n.ends_with(t) || n.contains(&format!("{t}-"))))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    std::fs::create_dir_all(&missing).unwrap();
+    a.export_bundle(&ExportRequest { out: missing.join("orly.maillage"), ..Default::default() }).unwrap();
+    a.backup(&missing.join("orly.sqlite3"), false).unwrap();
+}

@@ -127,6 +127,15 @@ fn the_library_goes_back_to_the_territory_signed_by_headquarters() {
         .search(&maillage_core::api::SearchRequest { query: "référent familles".into(), ..Default::default() })
         .unwrap();
     assert!(hits.iter().any(|h| h.id == sheet && h.kind == Kind::LibrarySheet), "{hits:?}");
+    let in_territory = camille
+        .api
+        .search(&maillage_core::api::SearchRequest {
+            query: "référent familles".into(),
+            territory_id: Some(territory),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(in_territory.iter().any(|h| h.id == sheet), "a territory's search finds the library too: {in_territory:?}");
     let by_theme = |t: &str| {
         camille.api.library(&LibraryFilter { theme: Some(t.into()), ..Default::default() }).unwrap().len()
     };

@@ -11,11 +11,12 @@ import { byTestId, startCore, until, useCore, DEMO_TERRITORY, type Core, type, c
 
 const downloads = (core: Core) => join(core.process.home, 'Téléchargements');
 
-/** Headquarters' public key, made by `maillage keys hq-init`. */
+/** Headquarters' public key (its `age1…` line), made by `maillage keys hq-init`. */
 function hqKey(core: Core): string {
   const dir = join(core.process.dir, 'siege');
   core.process.cli('keys', 'hq-init', '--out', dir);
-  return readFileSync(join(dir, 'hq.pub'), 'utf8').trim();
+  const lines = readFileSync(join(dir, 'hq.pub'), 'utf8').split('\n');
+  return lines.find((l) => l.startsWith('age1'))!.trim();
 }
 
 /**

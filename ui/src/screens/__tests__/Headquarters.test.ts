@@ -263,6 +263,7 @@ describe('a territory’s screens at headquarters', () => {
           end_date: null,
           resources: '',
           source_workshop_id: null,
+          inspired_by: null,
           notes: '',
         });
       },
