@@ -459,10 +459,8 @@ fn no_refusal_echoes_the_value_it_refused() {
                         "{kind} {path:?}: the field is named: {e:?}"
                     );
                     // French, naming what is expected (« attend du texte », « n'accepte que ces
-                    // valeurs : … »). The attachment's digest says « l'empreinte SHA-256 doit… »
-                    // without the word « champ » (its field is still named in `field`).
-                    let sha = *kind == Kind::Attachment && e.field.as_deref() == Some("sha256");
-                    assert!(e.message.contains("champ") || sha, "{kind} {path:?}: in French: {}", e.message);
+                    // valeurs : … »).
+                    assert!(e.message.contains("champ"), "{kind} {path:?}: in French: {}", e.message);
                     assert!(
                         ["attend", "n'accepte que", "doit"].iter().any(|w| e.message.contains(w)),
                         "{kind} {path:?}: the refusal says what is expected: {}",

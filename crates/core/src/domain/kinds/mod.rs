@@ -192,7 +192,10 @@ fn validate_as<T: KindData>(value: serde_json::Value) -> std::result::Result<Val
 /// Checks `value` as the data of `kind` and returns its canonical form.
 pub fn validate(kind: Kind, value: serde_json::Value) -> std::result::Result<Validated, Invalid> {
     if !value.is_object() {
-        return Err(Invalid::new("", format!("les données d'un(e) {} doivent être un objet JSON", kind.label_fr())));
+        return Err(Invalid::new(
+            "data",
+            format!("le champ « data » d'un(e) {} attend un objet JSON (des champs entre accolades)", kind.label_fr()),
+        ));
     }
     match kind {
         Kind::Territory => validate_as::<Territory>(value),
