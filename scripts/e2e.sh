@@ -24,5 +24,5 @@ export MAILLAGE_E2E_APP="$target/$profile/maillage-desktop"
 rm -rf "$target/screenshots"
 mkdir -p "$target/screenshots"
 timeout 1800 xvfb-run -a --server-args="-screen 0 1440x960x24" \
-  cargo test --locked --workspace --test desktop --test exchanges --test refusal --test first_day --test attachments --test headquarters --test privacy --test encryption --test analysis --test charter -- "$@"
+  cargo test --locked --workspace --test desktop --test exchanges --test refusal --test first_day --test attachments --test headquarters --test privacy --test encryption --test analysis --test charter --test library -- "$@"
 echo "e2e: screenshots in $target/screenshots/"
