@@ -108,7 +108,8 @@ async fn a_practice_goes_up_to_the_committee_and_comes_back_in_the_library_signe
     app.click(&format!("committee-open-{practice}")).await?;
     app.wait_for("committee-detail").await?;
     // Three members; the means are core's, with a decimal comma (4, 3, 4 → 3,67 in relevance).
-    let reviews = [("Département", [4, 3, 4], "4"), ("Association", [3, 2, 4], "3,5"), ("Préfecture", [4, 4, 3], "3,67")];
+    let reviews =
+        [("Département", [4, 3, 4], "4"), ("Association", [3, 2, 4], "3,5"), ("Préfecture", [4, 4, 3], "3,67")];
     for (n, (who, scores, mean)) in reviews.into_iter().enumerate() {
         app.fill("committee-review-reviewer", who).await?;
         for (criterion, score) in ["relevance", "originality", "effectiveness"].iter().zip(scores) {

@@ -13,10 +13,10 @@ use std::process::ExitCode;
 
 mod analysis;
 mod committee;
-mod library;
 mod encryption;
 mod exchange;
 mod grid;
+mod library;
 mod national;
 mod privacy;
 mod report;

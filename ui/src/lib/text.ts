@@ -5,3 +5,8 @@ export function fold(text: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase();
 }
+
+/** French quotation marks with non-breaking spaces inside: `« texte »` (U+00A0 on each side). */
+export function quote(text: string): string {
+  return `«\u00a0${text}\u00a0»`;
+}

@@ -98,7 +98,10 @@ fn the_library_goes_back_to_the_facilitator_and_inspires_an_action() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("camille.sqlite3");
     ok(&a, &["init", "--facilitator", "Camille"]);
-    let t = ok(&a, &["record", "put", "territory", "--json", r#"{"name":"Orly","kind":"commune","departement_code":"94"}"#]);
+    let t = ok(
+        &a,
+        &["record", "put", "territory", "--json", r#"{"name":"Orly","kind":"commune","departement_code":"94"}"#],
+    );
     let t = t.trim();
     let practice = json!({"territory_id": t, "title": "Petit-déjeuner des partenaires", "objectives": "Se connaître",
                           "means": "Un café par mois", "status": "proposee"});

@@ -146,7 +146,10 @@ impl Api {
     /// headquarters' key; a device's key file (`keys show --json`) registers that device.
     pub fn trust_key_file(&self, file: &Path) -> ApiResult<TrustedKey> {
         let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
-        let hq = text.lines().map(str::trim).any(|l| l.starts_with("age1") || l.starts_with(super::keys::SIGNING_PUBLIC_LINE.trim_end()));
+        let hq = text
+            .lines()
+            .map(str::trim)
+            .any(|l| l.starts_with("age1") || l.starts_with(super::keys::SIGNING_PUBLIC_LINE.trim_end()));
         if hq {
             Ok(TrustedKey::Headquarters(self.trust_hq_key(file)?))
         } else {
@@ -440,7 +443,10 @@ fn origin_of(sheet: &LibrarySheet) -> String {
 
 /// The checks of a library bundle that need the store: signed by the headquarters key trusted
 /// here, carrying headquarters' library and meetings only.
-pub(super) fn check_library_bundle(conn: &rusqlite::Connection, opened: &bundle::OpenedBundle) -> crate::error::Result<()> {
+pub(super) fn check_library_bundle(
+    conn: &rusqlite::Connection,
+    opened: &bundle::OpenedBundle,
+) -> crate::error::Result<()> {
     let trusted = settings::get(conn, HQ_SIGNING_KEY)?;
     let Some(trusted) = trusted else {
         return Err(Refusal::new(

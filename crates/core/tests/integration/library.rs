@@ -136,13 +136,11 @@ fn the_library_goes_back_to_the_territory_signed_by_headquarters() {
         })
         .unwrap();
     assert!(in_territory.iter().any(|h| h.id == sheet), "a territory's search finds the library too: {in_territory:?}");
-    let by_theme = |t: &str| {
-        camille.api.library(&LibraryFilter { theme: Some(t.into()), ..Default::default() }).unwrap().len()
-    };
+    let by_theme =
+        |t: &str| camille.api.library(&LibraryFilter { theme: Some(t.into()), ..Default::default() }).unwrap().len();
     assert_eq!((by_theme("Parents"), by_theme("Sortie et autonomie")), (1, 0));
-    let by_query = |q: &str| {
-        camille.api.library(&LibraryFilter { query: Some(q.into()), ..Default::default() }).unwrap().len()
-    };
+    let by_query =
+        |q: &str| camille.api.library(&LibraryFilter { query: Some(q.into()), ..Default::default() }).unwrap().len();
     assert_eq!((by_query("collège"), by_query("placement")), (1, 0));
 
     // « S'en inspirer »: an action of the territory, prefilled, linked to the sheet.
@@ -176,7 +174,11 @@ fn the_library_goes_back_to_the_territory_signed_by_headquarters() {
     assert_eq!(hq.api.get(Kind::Action, action.id).unwrap().data["inspired_by"], json!(sheet));
 
     // Facilitators do not write headquarters' records.
-    let refused = camille.api.put(Kind::NationalMeeting, None, json!({"meeting_kind": "club", "held_on": "2026-11-20", "title": "x"}));
+    let refused = camille.api.put(
+        Kind::NationalMeeting,
+        None,
+        json!({"meeting_kind": "club", "held_on": "2026-11-20", "title": "x"}),
+    );
     assert_eq!(refused.unwrap_err().field.as_deref(), Some("kind"));
 }
 
@@ -213,12 +215,14 @@ fn a_library_signed_by_another_key_is_refused_with_its_reason() {
     retain_and_publish(&hq, practice);
     camille.api.trust_key_file(&hq_pub(&hq)).unwrap();
     let impostor = headquarters("Imposteur");
-    impostor.api.put(
-        Kind::NationalMeeting,
-        None,
-        json!({"meeting_kind": "club", "held_on": "2026-11-20", "title": "Séance du Club"}),
-    )
-    .unwrap();
+    impostor
+        .api
+        .put(
+            Kind::NationalMeeting,
+            None,
+            json!({"meeting_kind": "club", "held_on": "2026-11-20", "title": "Séance du Club"}),
+        )
+        .unwrap();
     let before = camille.snapshot();
     let refused = camille.try_import(&publish(&impostor, "faux.maillage")).unwrap_err();
     assert!(refused.message.contains("pas signé par la clé du siège reconnue ici"), "{}", refused.message);

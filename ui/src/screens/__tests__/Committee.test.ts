@@ -127,6 +127,8 @@ describe('Comité de sélection', () => {
     // « Retenir »: the edited version, prefilled from the proposal.
     await fireEvent.click(byTestId('committee-retain')!);
     await until(() => !!byTestId('committee-sheet'), 5000);
+    // Its save state stays in sight while the sheet scrolls (issue 9: sticky on every editor).
+    expect(byTestId('committee-sheet-save-state')!.closest('.sticky-top')).not.toBeNull();
     expect(byTestId('committee-decision-error')).toBeNull();
     expect(text('committee-detail-state')).toBe('Retenue');
     const retained = (await hq.api.committeeQueue())[0];

@@ -81,7 +81,7 @@ describe('Rapports', () => {
     await until(() => !!byTestId('report-evaluation-error'));
     const refusal = core.refused.find((r) => r.command === 'report_evaluation')!;
     expect(refusal.error.code).toBe('already_exists');
-    expect(byTestId('report-evaluation-error')!.textContent).toContain('Le fichier « evaluation.docx » existe déjà : remplacez-le, ou choisissez un autre nom.');
+    expect(byTestId('report-evaluation-error')!.textContent).toContain('Le fichier «\u00a0evaluation.docx\u00a0» existe déjà : remplacez-le, ou choisissez un autre nom.');
     expect(existsSync(out)).toBe(true);
     await fireEvent.click(byTestId('report-evaluation-replace')!);
     await until(() => !!byTestId('report-evaluation-written'), WRITING);

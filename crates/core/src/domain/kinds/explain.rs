@@ -266,7 +266,9 @@ pub(super) fn explain_json_error(kind: Kind, e: &serde_path_to_error::Error<Unfi
         }
         Unfit::Length => Invalid::new(&f, format!("le champ « {f} » n'a pas le nombre d'éléments attendu")),
         Unfit::Type(expected) => Invalid::new(&f, format!("le champ « {f} » attend {}", expected_fr(expected))),
-        Unfit::Other if at.ends_with("id") || at.ends_with("ids") || at.ends_with(']') || at.ends_with("inspired_by") => {
+        Unfit::Other
+            if at.ends_with("id") || at.ends_with("ids") || at.ends_with(']') || at.ends_with("inspired_by") =>
+        {
             Invalid::new(&f, format!("le champ « {f} » attend un identifiant (UUID)"))
         }
         Unfit::Other => Invalid::new(&f, format!("le champ « {f} » n'a pas la forme attendue pour un(e) {what}")),

@@ -95,7 +95,10 @@ impl KindData for Attachment {
             return Err(Invalid::new("name", "le nom d'une pièce jointe ne peut pas contenir de chemin"));
         }
         if self.sha256.len() != 64 || !self.sha256.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(Invalid::new("sha256", "le champ « sha256 » attend l'empreinte SHA-256 du fichier : 64 chiffres hexadécimaux"));
+            return Err(Invalid::new(
+                "sha256",
+                "le champ « sha256 » attend l'empreinte SHA-256 du fichier : 64 chiffres hexadécimaux",
+            ));
         }
         Ok(())
     }
