@@ -55,12 +55,14 @@ impl Api {
                 .map(|(step, kinds)| {
                     let count = |k: &Kind| counts.get(k).copied().unwrap_or(0) as u32;
                     let checklist = facts.checklist(step);
+                    let any_record = kinds.iter().any(|k| count(k) > 0);
                     StepSummary {
                         step: step.code().to_string(),
                         label: step.label().to_string(),
                         counts: kinds.iter().map(|k| (k.as_str().to_string(), count(k))).collect(),
                         last_activity: kinds.iter().filter_map(|k| last.get(k.as_str()).cloned()).max(),
                         reached: checklist.iter().all(|i| i.done),
+                        begun: any_record || checklist.iter().any(|i| i.done),
                         checklist,
                     }
                 })

@@ -63,6 +63,8 @@ pub struct StepSummary {
     pub checklist: Vec<ChecklistItem>,
     /// Every item of the checklist is done.
     pub reached: bool,
+    /// Something of the step is there: a record it counts, or an item of its checklist done.
+    pub begun: bool,
 }
 
 /// One thing a step of the method asks for ("12 entretiens dont 3 complets").

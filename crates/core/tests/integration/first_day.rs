@@ -110,6 +110,7 @@ fn each_step_says_what_is_done_and_what_comes_next() {
     let t = a.put(Kind::Territory, None, json!({"name": "Orly", "kind": "commune"})).unwrap().id;
     let steps = a.territory_overview(t).unwrap().steps;
     assert!(steps.iter().all(|s| !s.reached), "a new territory has reached no step");
+    assert!(steps.iter().all(|s| !s.begun), "nor begun any");
     let launch = &steps[0];
     assert_eq!(launch.checklist[0].label, "Feuille de route à remplir (enjeux, objectifs)");
     assert_eq!(launch.checklist[0].kind, Kind::Roadmap);
@@ -129,6 +130,7 @@ fn each_step_says_what_is_done_and_what_comes_next() {
     let interviews = &steps[1].checklist[0];
     assert_eq!((interviews.label.as_str(), interviews.done), ("2 entretiens dont 1 complet", true));
     assert!(!steps[1].reached, "the diagnosis is still to present in COPIL");
+    assert!(steps[1].begun && !steps[2].begun, "step 2 begun (interviews), step 3 not: {steps:?}");
     assert_eq!(steps[1].checklist[2].label, "Diagnostic partagé à présenter en COPIL");
 }
 

@@ -17,4 +17,8 @@ checklist: Array<ChecklistItem>,
 /**
  * Every item of the checklist is done.
  */
-reached: boolean, };
+reached: boolean, 
+/**
+ * Something of the step is there: a record it counts, or an item of its checklist done.
+ */
+begun: boolean, };
