@@ -199,9 +199,13 @@ async fn a_bad_value_shows_a_french_message_and_saves_nothing() -> Result<()> {
     app.fill("interview-date", "22/11/2026").await?;
     app.click("interview-notes").await?;
     // The window does not pre-check the title: the message is core's, and names the field.
-    let message = app.wait_text("error-message", "« titre »").await?;
-    assert!(message.contains("obligatoire"), "core's French message about the empty title, got {message:?}");
-    let beside = app.wait_text("field-error-title", "« titre »").await?;
+    // (« titre » is set with no-break spaces: the words are looked for on each side of them.)
+    let message = app.wait_text("error-message", "titre").await?;
+    assert!(
+        message.contains('«') && message.contains("obligatoire"),
+        "core's French message about the empty title, got {message:?}"
+    );
+    let beside = app.wait_text("field-error-title", "titre").await?;
     assert!(beside.contains("obligatoire"), "core's message beside the title field, got {beside:?}");
     app.quit().await?;
     drop(driver);

@@ -97,7 +97,7 @@ export interface Backend {
   // The session and encryption at rest: locked behind a passphrase, unlocked, locked again.
   /** Open, or locked behind its passphrase; the idle delay before the window locks. */
   sessionState(): Promise<T.SessionState>;
-  /** Opens the locked store (`wrong_passphrase`: « phrase de passe incorrecte », nothing changed). */
+  /** Opens the locked store (`wrong_passphrase`: « phrase de passe incorrecte », nothing changed). */
   unlock(passphrase: string): Promise<T.SessionState>;
   /** Opens the locked store with its recovery code and sets a new passphrase. */
   unlockWithRecoveryCode(recoveryCode: string, newPassphrase: string): Promise<T.SessionState>;
@@ -119,7 +119,7 @@ export interface Backend {
   analysisIndicators(territoryId: T.RecordId): Promise<T.IndicatorAnalysis>;
   /** The cooperation map as SVG (the reports' drawing). */
   cooperationMapSvg(territoryId: T.RecordId, at?: string | null): Promise<string>;
-  /** « Comparer deux dates »: both maps with one layout, the changes marked on the later one. */
+  /** « Comparer deux dates »: both maps with one layout, the changes marked on the later one. */
   comparisonMapSvgs(territoryId: T.RecordId, from: string, to: string): Promise<T.ComparisonMaps>;
   /** Whether a passphrase would be accepted (core's rule), before anything is written. */
   checkPassphrase(passphrase: string): Promise<void>;
@@ -148,7 +148,7 @@ export interface Backend {
     effectiveness: number,
     comment: string,
   ): Promise<T.Record<T.PracticeReview>>;
-  /** The committee's decision (« retenue » or « écartée », with its reasons): the practice's sheet. */
+  /** The committee's decision (« retenue » or « écartée », with its reasons): the practice's sheet. */
   decidePractice(practiceId: T.RecordId, retain: boolean, reasons: string): Promise<T.Record<T.LibrarySheet>>;
   /** Publishes a retained practice in the library (today), under themes of the library's list. */
   publishPractice(practiceId: T.RecordId, themes: string[]): Promise<T.Record<T.LibrarySheet>>;
@@ -169,7 +169,7 @@ export interface Backend {
   trustedHqKey(): Promise<string | null>;
   /** Every published practice, filtered by core (theme, kind of territory, actor category, words). */
   library(filter?: T.LibraryFilter): Promise<T.LibraryEntry[]>;
-  /** « S'en inspirer »: the action core creates in the territory from a published practice. */
+  /** « S'en inspirer »: the action core creates in the territory from a published practice. */
   adoptPractice(sheetId: T.RecordId, territoryId: T.RecordId): Promise<T.Record<T.Action>>;
   /** The committee's feedback on the territory's own proposals. */
   practiceFeedback(territoryId: T.RecordId): Promise<T.PracticeFeedback[]>;

@@ -10,11 +10,12 @@ export function asApiError(e: unknown): ApiError {
 }
 
 /**
- * A French message as shown alone: a capital first, and the typographic apostrophe (core and the
- * command line write the typewriter one, which reads the same in a terminal).
+ * A French message as shown alone: a capital first, the typographic apostrophe and « guillemets »
+ * held to their words by non-breaking spaces (core and the command line write the typewriter
+ * apostrophe and plain spaces, which read the same in a terminal).
  */
 export function sentence(message: string): string {
   if (!message) return message;
-  const typeset = message.replace(/'/g, '’');
+  const typeset = message.replace(/'/g, '’').replace(/« /g, '«\u00a0').replace(/ »/g, '\u00a0»');
   return typeset.charAt(0).toUpperCase() + typeset.slice(1);
 }

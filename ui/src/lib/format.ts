@@ -81,7 +81,7 @@ export function parseFrNumber(typed: string, required = false): NumberParse {
 }
 
 /** A whole number typed in a setting (only its form is read here: the bounds are core's);
- *  `notWhole` is the sentence for a number that is not whole (« Indiquez un nombre entier de minutes. »). */
+ *  `notWhole` is the sentence for a number that is not whole (« Indiquez un nombre entier de minutes. »). */
 export function parseWholeNumber(typed: string, notWhole: string): { ok: true; value: number } | { ok: false; message: string } {
   const n = parseFrNumber(typed, true);
   if (!n.ok) return n;

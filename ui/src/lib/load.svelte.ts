@@ -1,6 +1,6 @@
-// What a screen shows while it loads: « Chargement… », then its data, or — when a call fails —
-// core's French message with « Réessayer » (components/LoadFailed.svelte), never an endless
-// « Chargement… ».
+// What a screen shows while it loads: « Chargement… », then its data, or — when a call fails —
+// core's French message with « Réessayer » (components/LoadFailed.svelte), never an endless
+// « Chargement… ».
 import { untrack } from 'svelte';
 import type { ApiError } from '../backend';
 import { asApiError } from './errors';
@@ -9,7 +9,7 @@ import { whenUnlocked } from './session.svelte';
 export class Load {
   loading = $state(true);
   error = $state<ApiError | null>(null);
-  /** Read it in the `$effect` that loads: « Réessayer » changes it, so the effect runs again. */
+  /** Read it in the `$effect` that loads: « Réessayer » changes it, so the effect runs again. */
   attempt = $state(0);
   #latest = 0;
 
@@ -18,7 +18,7 @@ export class Load {
   };
 
   /**
-   * Loads when the component is mounted and again at each « Réessayer » (call it while the
+   * Loads when the component is mounted and again at each « Réessayer » (call it while the
    * component initialises); what `fetch` reads is not tracked.
    */
   onEachAttempt<T>(fetch: () => Promise<T>, apply: (value: T) => void): void {

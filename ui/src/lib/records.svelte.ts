@@ -4,7 +4,7 @@ import { asApiError } from './errors';
 import { navigate } from './router.svelte';
 
 /**
- * An editor's « Supprimer »: what is pending is dropped, the record deleted (when it was ever
+ * An editor's « Supprimer »: what is pending is dropped, the record deleted (when it was ever
  * saved), then back to the list at `to`. Resolves to core's refusal, if any (the editor stays).
  */
 export async function deleteAndLeave(saver: Autosaver<any>, kind: Kind, id: string | null, to: string): Promise<ApiError | null> {
@@ -29,7 +29,7 @@ export function upsert<T extends { id: string }>(list: T[], r: T, compare?: (a: 
 
 /**
  * A list's side form follows the address (call it while the component initialises): `fresh`
- * (« nouvelle ») opens an empty form, a record's id opens that record, nothing closes the form.
+ * (« nouvelle ») opens an empty form, a record's id opens that record, nothing closes the form.
  */
 export function followRoute<T extends { id: string }>(
   route: () => string | null,

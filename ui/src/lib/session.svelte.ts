@@ -1,6 +1,6 @@
 // The window's session with its store (core's `Session`): open, or locked behind its passphrase.
 // An encrypted store starts locked; the window locks again after the idle delay or with
-// « Verrouiller », having first saved everything typed. The unlock screen is then shown above
+// « Verrouiller », having first saved everything typed. The unlock screen is then shown above
 // the current screen, which stays as it was (what is typed stays in its fields) and gets the
 // focus back after the unlock (components/UnlockScreen.svelte, App.svelte).
 import { backend, type SessionState } from '../backend';
@@ -55,7 +55,7 @@ export function lockedMeanwhile(): void {
 
 let locking: Promise<void> | null = null;
 
-/** Saves what is pending in every editor, then locks (« Verrouiller », or the idle delay). */
+/** Saves what is pending in every editor, then locks (« Verrouiller », or the idle delay). */
 export function lockNow(): Promise<void> {
   locking ??= (async () => {
     try {

@@ -6,7 +6,7 @@ export function fold(text: string): string {
     .toLowerCase();
 }
 
-/** French quotation marks with non-breaking spaces inside: `« texte »` (U+00A0 on each side). */
+/** French quotation marks with non-breaking spaces inside: `« texte »` (U+00A0 on each side). */
 export function quote(text: string): string {
   return `«\u00a0${text}\u00a0»`;
 }

@@ -1,5 +1,5 @@
-// Which workspace this store is: a facilitator's (« Animation d'un territoire ») or
-// headquarters' (« Siège national »), as core keeps it (`workspace`, `set_workspace`), with
+// Which workspace this store is: a facilitator's (« Animation d'un territoire ») or
+// headquarters' (« Siège national »), as core keeps it (`workspace`, `set_workspace`), with
 // headquarters' keys. A store initialised before the choice existed has no mode: it is a
 // facilitator's (see FirstLaunch.svelte).
 import { backend, type HqWorkspaceKeys, type Workspace } from '../backend';

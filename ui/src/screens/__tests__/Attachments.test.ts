@@ -6,6 +6,7 @@ import { fireEvent, render } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import InterviewEditor from '../InterviewEditor.svelte';
 import { app } from '../../lib/app.svelte';
+import { sentence } from '../../lib/errors';
 import { formatBytes } from '../../lib/format';
 import { byTestId, sleep, until, useCore, type } from '../../test/helpers';
 
@@ -70,7 +71,7 @@ describe('attachments', () => {
     await fireEvent.click(byTestId('attachment-path-add')!);
     await until(() => !!byTestId('attachments-error'));
     expect(core.refused.map((r) => r.command)).toEqual(['attach_file']);
-    expect(byTestId('attachments-error')!.textContent).toContain(core.refused[0].error.message.slice(1, 20));
+    expect(byTestId('attachments-error')!.textContent).toContain(sentence(core.refused[0].error.message).slice(1, 20));
     expect((await core.api.recordList('attachment', app.territoryId)).filter((a) => a.data.record_id === first.id)).toEqual([]);
   });
 

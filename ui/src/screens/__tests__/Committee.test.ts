@@ -43,7 +43,8 @@ async function proposedAtHq(hq: Hq): Promise<string> {
   return id;
 }
 
-const text = (testid: string) => byTestId(testid)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+// Runs of layout white space read as one space; the no-break spaces of French typography stay.
+const text = (testid: string) => byTestId(testid)?.textContent?.replace(/[ \t\n\r]+/g, ' ').trim() ?? '';
 
 /** Chooses a radio button, as a click does. */
 async function pick(testid: string): Promise<void> {

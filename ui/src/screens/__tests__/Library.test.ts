@@ -22,7 +22,8 @@ import App from '../../App.svelte';
 import Exchanges from '../Exchanges.svelte';
 import Library from '../Library.svelte';
 
-const text = (testid: string) => byTestId(testid)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+// Runs of layout white space read as one space; the no-break spaces of French typography stay.
+const text = (testid: string) => byTestId(testid)?.textContent?.replace(/[ \t\n\r]+/g, ' ').trim() ?? '';
 const shownIds = () => [...document.querySelectorAll('[data-testid^="library-entry-"]')].map((e) => e.getAttribute('data-testid')!.slice('library-entry-'.length));
 
 describe('Bibliothèque', () => {
@@ -142,7 +143,7 @@ describe('Bibliothèque', () => {
     await until(() => !!byTestId('action-inspired-by'), 5000);
     expect((byTestId('action-title') as HTMLInputElement).value).toBe(action.data.title);
     expect((byTestId('action-objective') as HTMLTextAreaElement).value).toBe(breakfast.sheet.objectives);
-    expect(text('action-inspired-by')).toBe(`Inspirée de la pratique « ${breakfast.sheet.title} » (bibliothèque).`);
+    expect(text('action-inspired-by')).toBe(`Inspirée de la pratique «\u00a0${breakfast.sheet.title}\u00a0» (bibliothèque).`);
     expect(byTestId('action-inspired-link')!.getAttribute('href')).toBe(`#/bibliotheque/${breakfast.sheet_id}`);
 
     // Pratiques: the committee's feedback on this territory's proposals.

@@ -17,7 +17,8 @@ import { hqPublicFile, installAs, libraryBundle } from '../../test/library';
 import App from '../../App.svelte';
 import TerritoryDetail from '../TerritoryDetail.svelte';
 
-const text = (testid: string) => byTestId(testid)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+// Runs of layout white space read as one space; the no-break spaces of French typography stay.
+const text = (testid: string) => byTestId(testid)?.textContent?.replace(/[ \t\n\r]+/g, ' ').trim() ?? '';
 
 describe('Rencontres nationales at headquarters', () => {
   it('records a meeting as it is typed, and lists it', async () => {

@@ -1,6 +1,6 @@
 // The common goal and the charter keep their versions as records of their kind in the territory
 // (core reads them so: the goal agreed on last, the charter adopted last). The screens open the
-// newest one; « Nouvelle version » starts another from it, the earlier ones stay as they were.
+// newest one; « Nouvelle version » starts another from it, the earlier ones stay as they were.
 import type { Record } from '../../backend';
 
 /** Newest first: by creation, then by last change. */

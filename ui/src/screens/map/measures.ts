@@ -25,7 +25,7 @@ export function measureChange(measure: string, x: number): string {
   return isRatio(measure) ? `${sign}${formatNumber(Math.round(abs * 1000) / 10)}\u00a0pt` : `${sign}${formatNumber(Math.round(abs * 100) / 100)}`;
 }
 
-// The words of core's synthesis and comparison (« Liens faibles, réguliers, forts »).
+// The words of core's synthesis and comparison (« Liens faibles, réguliers, forts »).
 const INTENSITY = ['aucun', 'faible', 'régulier', 'fort'];
 
 /** 0 → `aucun`, 3 → `fort`. */
