@@ -19,6 +19,9 @@ fn demo_store(dir: &tempfile::TempDir) -> Result<std::path::PathBuf> {
 
 /// A French message as the window shows it alone: with a capital.
 fn sentence(message: &str) -> String {
+    // The window sets the typographic apostrophe (`sentence()` in ui/src/lib/errors.ts); its
+    // no-break spaces around « » read back as spaces through WebDriver, as core writes them.
+    let message = message.replace('\'', "’");
     let mut chars = message.chars();
     chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
