@@ -21,16 +21,8 @@ async fn a_co_facilitators_bundle_is_checked_imported_and_its_conflict_resolved_
     let app = driver.launch().await?;
 
     // Camille: first launch, a territory and an action, through the window.
-    app.wait_for("first-launch").await?;
-    app.fill("facilitator-input", "Camille Essai").await?;
-    app.click("init-submit").await?;
-    app.wait_for("welcome").await?;
-    app.click("welcome-territory-new").await?;
-    app.wait_for("territory-form").await?;
-    app.fill("territory-name", "Quartier des Tilleuls").await?;
-    app.select("territory-kind", "qpv").await?;
-    app.click("territory-save").await?;
-    app.wait_gone("territory-form").await?;
+    app.first_launch("Camille Essai").await?;
+    app.first_territory("Quartier des Tilleuls", "qpv", None).await?;
     app.click("nav-plan").await?;
     app.click("action-new").await?;
     app.wait_for("action-editor").await?;

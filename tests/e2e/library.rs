@@ -51,17 +51,8 @@ async fn a_practice_goes_up_to_the_committee_and_comes_back_in_the_library_signe
     // 1. The facilitator: a territory, a practice proposed to the committee, an export.
     let driver = Driver::start(&facilitator)?;
     let app = driver.launch().await?;
-    app.wait_for("first-launch").await?;
-    app.fill("facilitator-input", "Camille Essai").await?;
-    app.click("init-submit").await?;
-    app.wait_for("welcome").await?;
-    app.click("welcome-territory-new").await?;
-    app.wait_for("territory-form").await?;
-    app.fill("territory-name", "Quartier des Tilleuls").await?;
-    app.select("territory-kind", "qpv").await?;
-    app.fill("territory-departement", "93").await?;
-    app.click("territory-save").await?;
-    app.wait_gone("territory-form").await?;
+    app.first_launch("Camille Essai").await?;
+    app.first_territory("Quartier des Tilleuls", "qpv", Some("93")).await?;
     app.click("nav-pratiques").await?;
     app.click("practice-new").await?;
     app.wait_for("practice-editor").await?;

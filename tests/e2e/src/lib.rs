@@ -427,6 +427,27 @@ impl App {
         Ok(())
     }
 
+    /// The first launch of a new store as a territory's facilitator: named, then « Bienvenue ».
+    pub async fn first_launch(&self, facilitator: &str) -> Result<()> {
+        self.wait_for("first-launch").await?;
+        self.fill("facilitator-input", facilitator).await?;
+        self.click("init-submit").await?;
+        self.wait_for("welcome").await
+    }
+
+    /// From « Bienvenue », the first territory: its name, kind and, when given, département.
+    pub async fn first_territory(&self, name: &str, kind: &str, departement: Option<&str>) -> Result<()> {
+        self.click("welcome-territory-new").await?;
+        self.wait_for("territory-form").await?;
+        self.fill("territory-name", name).await?;
+        self.select("territory-kind", kind).await?;
+        if let Some(code) = departement {
+            self.fill("territory-departement", code).await?;
+        }
+        self.click("territory-save").await?;
+        self.wait_gone("territory-form").await
+    }
+
     /// Ends the WebDriver session (the application quits).
     pub async fn quit(self) -> Result<()> {
         self.client.close().await?;

@@ -80,6 +80,23 @@ const SHEET_FIELDS: [(&str, &str); 7] = [
     ("difficulties", "Difficultés"),
 ];
 
+/// The text fields where the sheet (the committee's edited version) differs from the proposal's
+/// data.
+pub(super) fn differences(proposal: &serde_json::Value, sheet: &LibrarySheet) -> ApiResult<Vec<FieldDifference>> {
+    let edited = serde_json::to_value(sheet).map_err(Error::from)?;
+    let text = |v: &serde_json::Value, f: &str| v.get(f).and_then(|x| x.as_str()).unwrap_or_default().to_string();
+    Ok(SHEET_FIELDS
+        .iter()
+        .filter(|(f, _)| text(proposal, f) != text(&edited, f))
+        .map(|(f, label)| FieldDifference {
+            field: f.to_string(),
+            label: label.to_string(),
+            proposed: text(proposal, f),
+            edited: text(&edited, f),
+        })
+        .collect())
+}
+
 fn refuse(field: &str, message: &str) -> ApiError {
     Error::Invalid(kinds::Invalid::new(field, message)).into()
 }
@@ -279,18 +296,7 @@ impl Api {
     pub fn practice_differences(&self, practice_id: RecordId) -> ApiResult<Vec<FieldDifference>> {
         let proposal = self.get(Kind::Practice, practice_id)?;
         let Some((_, sheet)) = self.sheet_of(practice_id)? else { return Ok(Vec::new()) };
-        let edited = serde_json::to_value(sheet).map_err(Error::from)?;
-        let text = |v: &serde_json::Value, f: &str| v.get(f).and_then(|x| x.as_str()).unwrap_or_default().to_string();
-        Ok(SHEET_FIELDS
-            .iter()
-            .filter(|(f, _)| text(&proposal.data, f) != text(&edited, f))
-            .map(|(f, label)| FieldDifference {
-                field: f.to_string(),
-                label: label.to_string(),
-                proposed: text(&proposal.data, f),
-                edited: text(&edited, f),
-            })
-            .collect())
+        differences(&proposal.data, &sheet)
     }
 
     /// The library's themes (headquarters' list; ONPE's until edited).

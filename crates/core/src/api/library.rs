@@ -151,7 +151,7 @@ impl Api {
             .map(str::trim)
             .any(|l| l.starts_with("age1") || l.starts_with(super::keys::SIGNING_PUBLIC_LINE.trim_end()));
         if hq {
-            Ok(TrustedKey::Headquarters(self.trust_hq_key(file)?))
+            Ok(TrustedKey::Headquarters(self.trust_hq_key_text(&text)?))
         } else {
             Ok(TrustedKey::Device(self.trust_device_key(file)?))
         }
@@ -257,7 +257,12 @@ impl Api {
     /// Another key than the one trusted before is refused (both fingerprints said).
     pub fn trust_hq_key(&self, file: &Path) -> ApiResult<HqTrust> {
         let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
-        let (recipient, key) = parse_hq_public(&text).ok_or_else(|| {
+        self.trust_hq_key_text(&text)
+    }
+
+    /// [`Api::trust_hq_key`] on the key file's text.
+    fn trust_hq_key_text(&self, text: &str) -> ApiResult<HqTrust> {
+        let (recipient, key) = parse_hq_public(text).ok_or_else(|| {
             Error::KeyFile(
                 "ce fichier n'est pas la clé publique du siège (hq.pub, avec sa ligne « MAILLAGE-SIGNATURE-ED25519-PUBLIQUE ») : demandez au siège son fichier hq.pub".into(),
             )
@@ -352,21 +357,16 @@ impl Api {
 
     /// The committee's feedback on the territory's own proposals (those it has decided on).
     pub fn practice_feedback(&self, territory_id: RecordId) -> ApiResult<Vec<PracticeFeedback>> {
-        let own: HashSet<RecordId> = self
-            .list(Kind::Practice, Some(territory_id))?
-            .into_iter()
-            .filter(|r| serde_json::from_value::<Practice>(r.data.clone()).is_ok())
-            .map(|r| r.id)
-            .collect();
+        // The territory's proposals and the sheets, each read once.
+        let own: std::collections::HashMap<RecordId, serde_json::Value> =
+            self.list(Kind::Practice, Some(territory_id))?.into_iter().map(|r| (r.id, r.data)).collect();
         let mut out = Vec::new();
         for r in self.list(Kind::LibrarySheet, None)? {
             let Ok(sheet) = serde_json::from_value::<LibrarySheet>(r.data) else { continue };
-            if !own.contains(&sheet.practice_id) {
-                continue;
-            }
+            let Some(proposal) = own.get(&sheet.practice_id) else { continue };
             out.push(PracticeFeedback {
                 practice_id: sheet.practice_id,
-                differences: self.practice_differences(sheet.practice_id)?,
+                differences: super::committee::differences(proposal, &sheet)?,
                 decision: sheet.decision,
                 reasons: sheet.reasons,
                 decided_on: sheet.decided_on,
